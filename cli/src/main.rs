@@ -1,0 +1,465 @@
+//! The `shequ` command. It reads files, calls the core library and prints what the core
+//! renders; it decides nothing about rules.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use shequ::input::{self, Format};
+use shequ::{
+    bundled, compile, field, lang, lint, report, Date, Diagnostic, Lang, Options, Plan, Policy,
+    Strength,
+};
+
+/// The source texts of the bundled policies, so that `shequ lint` can verify quotes
+/// wherever the binary runs.
+const BUNDLED_SOURCES: &[(&str, &str)] = &[
+    (
+        "sources/xian-2023.txt",
+        include_str!("../../policies/sources/xian-2023.txt"),
+    ),
+    (
+        "sources/bijie-2017.txt",
+        include_str!("../../policies/sources/bijie-2017.txt"),
+    ),
+];
+
+#[derive(Parser)]
+#[command(
+    name = "shequ",
+    version,
+    about = "Check Chinese urban communities against policy data (社区政策核查)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InFormat {
+    Csv,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LintFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Evaluate a roster (CSV, JSON or JSON Lines) against policies
+    Check {
+        /// A bundled policy id (repeat for several); see `shequ policies`
+        #[arg(long = "policy", value_name = "ID")]
+        policies: Vec<String>,
+        /// A policy file of your own (repeat for several)
+        #[arg(long = "policy-file", value_name = "PATH")]
+        policy_files: Vec<PathBuf>,
+        /// Judge dated values and the force of documents at this date (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutFormat,
+        /// Language of messages
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
+        /// Keep only rules at least this binding: mandatory, strict, as_a_rule, preferred, target, encouraged, permitted
+        #[arg(long, value_name = "STRENGTH")]
+        min_strength: Option<String>,
+        /// Evaluate documents even when they are drafts or not in force on the as-of date
+        #[arg(long)]
+        allow_not_in_force: bool,
+        /// Input format, when the file name does not say (or for `-`, standard input)
+        #[arg(long, value_enum)]
+        input_format: Option<InFormat>,
+        /// Exit with status 1 when any finding fails
+        #[arg(long)]
+        fail_on_violation: bool,
+        /// The roster file, or `-` for standard input
+        file: String,
+    },
+    /// Check policy files; with no PATH, the bundled policies
+    Lint {
+        /// Policy files (.toml) or folders of them
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: LintFormat,
+    },
+    /// List the bundled policies
+    Policies {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explain what a policy's rules (or one rule) require, with their quotes
+    Explain {
+        /// POLICY or POLICY/RULE
+        target: String,
+        /// Language
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
+    },
+    /// List the fields a roster can carry, with their Chinese headers and units
+    Fields,
+    /// Print the JSON Schema of the policy file format
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Date::new(
+        i32::try_from(y).unwrap_or(2000),
+        u8::try_from(m).unwrap_or(1),
+        u8::try_from(d).unwrap_or(1),
+    )
+    .unwrap_or(Date::year_start(2000))
+}
+
+fn read_file(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.cmd {
+        Cmd::Check {
+            policies,
+            policy_files,
+            as_of,
+            format,
+            lang,
+            min_strength,
+            allow_not_in_force,
+            input_format,
+            fail_on_violation,
+            file,
+        } => {
+            let lang: Lang = lang.into();
+            let as_of = match as_of {
+                Some(s) => Date::parse(&s)
+                    .ok_or_else(|| format!("`--as-of {s}` is not a date; write YYYY-MM-DD"))?,
+                None => today(),
+            };
+            let min_strength = match min_strength {
+                Some(s) => Some(Strength::parse(&s).ok_or_else(|| {
+                    let names: Vec<&str> = Strength::ALL.iter().map(|x| x.name()).collect();
+                    format!(
+                        "`--min-strength {s}` is not a strength; use one of: {}",
+                        names.join(", ")
+                    )
+                })?),
+                None => None,
+            };
+            if policies.is_empty() && policy_files.is_empty() {
+                return Err(format!("name at least one policy with `--policy ID` (bundled: {}) or `--policy-file PATH`", bundled::ids().join(", ")));
+            }
+            let ids: Vec<&str> = policies.iter().map(String::as_str).collect();
+            let mut list: Vec<Policy> = bundled::plan(&ids)
+                .map_err(|e| e.to_string())?
+                .policies()
+                .to_vec();
+            for pf in &policy_files {
+                let text = read_file(pf)?;
+                list.push(
+                    shequ::load_policy(&text, &pf.display().to_string())
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+            let plan = Plan::new(list);
+            let (text, fname) = if file == "-" {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .map_err(|e| format!("cannot read standard input: {e}"))?;
+                (s, "<stdin>".to_string())
+            } else {
+                (read_file(Path::new(&file))?, file.clone())
+            };
+            let fmt = match input_format {
+                Some(InFormat::Csv) => Format::Csv,
+                Some(InFormat::Json) => Format::Json,
+                Some(InFormat::Jsonl) => Format::JsonLines,
+                None => Format::from_path(&fname).ok_or_else(|| format!("cannot tell the format of `{fname}` from its name; add `--input-format csv|json|jsonl`"))?,
+            };
+            let roster = input::parse(&text, fmt, &fname).map_err(|e| e.to_string())?;
+            let opts = Options {
+                as_of,
+                allow_not_in_force,
+                min_strength,
+            };
+            let ev = report::evaluate(&plan, &roster, &opts);
+            let out = match format {
+                OutFormat::Table => report::to_table(&plan, &roster, &ev, lang),
+                OutFormat::Csv => report::to_csv(&plan, &roster, &ev, lang),
+                OutFormat::Json => {
+                    let j = report::to_json(&plan, &roster, &ev, lang);
+                    serde_json::to_string_pretty(&j).map_err(|e| e.to_string())? + "\n"
+                }
+            };
+            print(&out)?;
+            let failed = ev
+                .results
+                .iter()
+                .flat_map(|r| r.findings.iter())
+                .chain(ev.roster.iter())
+                .any(|f| f.status == shequ::Status::Fail);
+            Ok(if fail_on_violation && failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Cmd::Lint { paths, format } => {
+            let mut diags: Vec<Diagnostic> = Vec::new();
+            let mut files = 0usize;
+            if paths.is_empty() {
+                for (name, text) in bundled::FILES {
+                    files += 1;
+                    let (_, d) = lint_one(text, name, |src| {
+                        BUNDLED_SOURCES
+                            .iter()
+                            .find(|(n, _)| *n == src)
+                            .map(|(_, t)| (*t).to_string())
+                            .ok_or_else(|| "not bundled".to_string())
+                    });
+                    diags.extend(d);
+                }
+            } else {
+                for p in expand(&paths)? {
+                    files += 1;
+                    let text = read_file(&p)?;
+                    let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                    let (_, d) = lint_one(&text, &p.display().to_string(), |src| {
+                        std::fs::read_to_string(dir.join(src))
+                            .map_err(|e| format!("{e} (looked for `{}`)", dir.join(src).display()))
+                    });
+                    diags.extend(d);
+                }
+            }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            match format {
+                LintFormat::Json => {
+                    let j =
+                        serde_json::json!({"files": files, "errors": errors, "diagnostics": diags});
+                    print(&(serde_json::to_string_pretty(&j).map_err(|e| e.to_string())? + "\n"))?;
+                }
+                LintFormat::Text => {
+                    let mut s = String::new();
+                    for d in &diags {
+                        s.push_str(&d.to_string());
+                        s.push('\n');
+                    }
+                    let warnings = diags
+                        .iter()
+                        .filter(|d| d.severity == shequ::Severity::Warning)
+                        .count();
+                    s.push_str(&format!(
+                        "{files} file(s): {errors} error(s), {warnings} warning(s), {} note(s)\n",
+                        diags.len() - errors - warnings
+                    ));
+                    print(&s)?;
+                }
+            }
+            Ok(if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Cmd::Policies { json } => {
+            let all = bundled::all().map_err(|e| e.to_string())?;
+            if json {
+                let v: Vec<_> = all
+                    .iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "id": p.meta.id, "title": p.meta.title, "title_en": p.meta.title_en, "issuer": p.meta.issuer,
+                            "document_number": p.meta.document_number, "published": p.meta.published, "status": p.meta.status,
+                            "jurisdiction": p.meta.jurisdiction, "rules": p.rules.len(), "not_checkable": p.not_checkable.len(),
+                        })
+                    })
+                    .collect();
+                print(&(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"))?;
+            } else {
+                let mut s = String::new();
+                for p in &all {
+                    s.push_str(&format!(
+                        "{:<12} {}  {}  {}  {}  {} rules\n    {}\n",
+                        p.meta.id.0,
+                        p.meta.published,
+                        p.meta.status.name(),
+                        p.meta.issuer,
+                        p.meta
+                            .document_number
+                            .clone()
+                            .unwrap_or_else(|| "(no document number)".into()),
+                        p.rules.len(),
+                        p.meta.title
+                    ));
+                }
+                print(&s)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Explain { target, lang } => {
+            let lang: Lang = lang.into();
+            let (pid, rid) = match target.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (target.as_str(), None),
+            };
+            let plan = bundled::plan(&[pid]).map_err(|e| e.to_string())?;
+            let p = plan.policies().first().ok_or("no policy")?;
+            let mut s = String::new();
+            match rid {
+                Some(r) => {
+                    let rule = p.rule(r).ok_or_else(|| {
+                        let ids: Vec<&str> = p.rules.iter().map(|x| x.id.0.as_str()).collect();
+                        format!("`{pid}` has no rule `{r}`; its rules: {}", ids.join(", "))
+                    })?;
+                    s.push_str(&lang::explain_rule(p, rule, lang));
+                }
+                None => {
+                    s.push_str(&format!(
+                        "{} · {} · {} · {}\n\n",
+                        p.meta.id, p.meta.title, p.meta.issuer, p.meta.published
+                    ));
+                    for rule in &p.rules {
+                        s.push_str(&lang::explain_rule(p, rule, lang));
+                        s.push('\n');
+                    }
+                    for nc in &p.not_checkable {
+                        s.push_str(&format!(
+                            "{}  ({}) {}\n  「{}」\n\n",
+                            nc.clause, nc.reason, nc.note, nc.quote
+                        ));
+                    }
+                }
+            }
+            print(&s)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Fields => {
+            let mut s = String::from("field\t中文表头\tunit\tother headers\n");
+            for f in field::FIELDS {
+                let mut aliases = f.aliases.join(" / ");
+                if !f.values.is_empty() {
+                    let vals: Vec<String> = f
+                        .values
+                        .iter()
+                        .map(|(id, zh)| format!("{id}={}", zh.join("/")))
+                        .collect();
+                    aliases = format!("{aliases}  [values: {}]", vals.join(", "));
+                }
+                s.push_str(&format!(
+                    "{}\t{}\t{}\t{}\n",
+                    f.id,
+                    f.zh,
+                    f.unit.name(),
+                    aliases
+                ));
+            }
+            print(&s)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Schema => {
+            print(shequ::POLICY_SCHEMA)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn lint_one(
+    text: &str,
+    file: &str,
+    source: impl Fn(&str) -> Result<String, String>,
+) -> (Option<Policy>, Vec<Diagnostic>) {
+    // find the source path without a full compile: compile once, then lint with the text
+    let (p, _) = compile::compile(text, file);
+    let src = p.as_ref().map(|p| source(&p.meta.source));
+    match &src {
+        Some(Ok(t)) => lint::lint(text, file, Some(Ok(t.as_str()))),
+        Some(Err(e)) => lint::lint(text, file, Some(Err(e.clone()))),
+        None => lint::lint(text, file, None),
+    }
+}
+
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("cannot read folder `{}`: {e}", p.display()))?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|x| x.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            v.sort();
+            out.extend(v);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn print(s: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()) {
+        Ok(()) => Ok(()),
+        // a closed pipe (`| head`) is not an error worth reporting
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
+}

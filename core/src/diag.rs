@@ -1,0 +1,200 @@
+//! Diagnostics: what the compiler and the linter say about a policy file.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::Pos;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The file cannot be used.
+    Error,
+    /// The file can be used, but something in it needs a decision or a fix.
+    Warning,
+    /// Worth knowing (e.g. an overlap the document resolves explicitly).
+    Note,
+}
+
+impl Severity {
+    /// JSON spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// The stable codes of diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Code {
+    /// The TOML does not parse.
+    #[serde(rename = "syntax")]
+    Syntax,
+    /// A key that the format does not know, or that does not belong to the rule's kind.
+    #[serde(rename = "unknown-key")]
+    UnknownKey,
+    /// A required key is missing.
+    #[serde(rename = "missing-key")]
+    MissingKey,
+    /// A value of the wrong form (not a number, an unknown word, a bad date …).
+    #[serde(rename = "invalid-value")]
+    InvalidValue,
+    /// A field name that shequ does not know.
+    #[serde(rename = "unknown-field")]
+    UnknownField,
+    /// Units mixed wrongly.
+    #[serde(rename = "unit-mismatch")]
+    UnitMismatch,
+    /// A boundary word the lexicon does not know, or one used on the wrong side.
+    #[serde(rename = "boundary-word")]
+    BoundaryWord,
+    /// The strength word does not fit the declared strength or is not in the quote.
+    #[serde(rename = "strength-word")]
+    StrengthWord,
+    /// Two tiers both apply at some value.
+    #[serde(rename = "tier-overlap")]
+    TierOverlap,
+    /// Some value falls in no tier.
+    #[serde(rename = "tier-gap")]
+    TierGap,
+    /// Some case of a decision table is decided by no row.
+    #[serde(rename = "decision-gap")]
+    DecisionGap,
+    /// Two rows of a decision table decide the same case differently.
+    #[serde(rename = "decision-overlap")]
+    DecisionOverlap,
+    /// A quote that does not occur in the source text.
+    #[serde(rename = "quote-not-found")]
+    QuoteNotFound,
+    /// The source file named by the policy cannot be read.
+    #[serde(rename = "source-missing")]
+    SourceMissing,
+    /// An id used twice, or not of the id form.
+    #[serde(rename = "duplicate-id")]
+    DuplicateId,
+    /// A reference to a rule that does not exist.
+    #[serde(rename = "unknown-rule")]
+    UnknownRule,
+    /// A requirement no value can meet.
+    #[serde(rename = "empty-requirement")]
+    EmptyRequirement,
+}
+
+impl Code {
+    /// The stable spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::UnknownKey => "unknown-key",
+            Code::MissingKey => "missing-key",
+            Code::InvalidValue => "invalid-value",
+            Code::UnknownField => "unknown-field",
+            Code::UnitMismatch => "unit-mismatch",
+            Code::BoundaryWord => "boundary-word",
+            Code::StrengthWord => "strength-word",
+            Code::TierOverlap => "tier-overlap",
+            Code::TierGap => "tier-gap",
+            Code::DecisionGap => "decision-gap",
+            Code::DecisionOverlap => "decision-overlap",
+            Code::QuoteNotFound => "quote-not-found",
+            Code::SourceMissing => "source-missing",
+            Code::DuplicateId => "duplicate-id",
+            Code::UnknownRule => "unknown-rule",
+            Code::EmptyRequirement => "empty-requirement",
+        }
+    }
+}
+
+/// One thing the compiler or linter found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// The policy id, when known.
+    pub policy: Option<String>,
+    /// The rule id, when the diagnostic is about one rule.
+    pub rule: Option<String>,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// One lowercase sentence.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Where it is.
+    pub fn pos(&self) -> Pos {
+        Pos {
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: ",
+            self.file,
+            self.line,
+            self.column,
+            self.severity.name(),
+            self.code.name()
+        )?;
+        if let Some(r) = &self.rule {
+            write!(f, "rule `{r}`: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(h) = &self.help {
+            write!(f, "\n  help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Turns byte offsets in a text into 1-based lines and character columns.
+#[derive(Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes a text.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex { starts }
+    }
+
+    /// The position of a byte offset.
+    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let end = offset.min(text.len());
+        let column = text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        Pos {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+}

@@ -1,0 +1,1518 @@
+//! Evaluation: a compiled [`Plan`] judges records and rosters and returns findings,
+//! obligations and roster-level findings. Nothing here parses policies: a plan is built
+//! once and evaluated as often as wanted.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::field::{self, FieldId, Subject, Unit};
+use crate::model::*;
+use crate::money::{self, Fen};
+use crate::num::Num;
+use crate::record::Record;
+use crate::words::Strength;
+
+/// A verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The rule is met.
+    Pass,
+    /// The rule is not met.
+    Fail,
+    /// The data meets one reading and not another (overlapping tiers), or the policy
+    /// does not decide the case.
+    Ambiguous,
+    /// The rule does not apply (see `reason`).
+    NotApplicable,
+    /// Fields needed to decide are missing (see `missing`).
+    MissingData,
+}
+
+impl Status {
+    /// JSON spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Ambiguous => "ambiguous",
+            Status::NotApplicable => "not_applicable",
+            Status::MissingData => "missing_data",
+        }
+    }
+
+    /// All statuses.
+    pub const ALL: [Status; 5] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Ambiguous,
+        Status::NotApplicable,
+        Status::MissingData,
+    ];
+}
+
+/// Why a finding is `not_applicable` or `ambiguous`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    /// The document is a draft (征求意见稿).
+    Draft,
+    /// The document is not in force on the as-of date.
+    NotInForce { as_of: Date },
+    /// The document does not govern this kind of community.
+    KindNotCovered { kind: String },
+    /// A condition of the rule does not hold.
+    ConditionNotMet { field: FieldId },
+    /// The rule gives no value for the as-of date.
+    NoValueOnDate { as_of: Date },
+    /// The value lies where two tiers overlap and they disagree.
+    BoundaryOverlap,
+    /// The policy does not decide this case (a gap in a table).
+    Undecided,
+    /// No whole number meets the requirement.
+    NoWholeValue,
+}
+
+impl Reason {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Draft => "draft",
+            Reason::NotInForce { .. } => "not_in_force",
+            Reason::KindNotCovered { .. } => "kind_not_covered",
+            Reason::ConditionNotMet { .. } => "condition_not_met",
+            Reason::NoValueOnDate { .. } => "no_value_on_date",
+            Reason::BoundaryOverlap => "boundary_overlap",
+            Reason::Undecided => "undecided",
+            Reason::NoWholeValue => "no_whole_value",
+        }
+    }
+}
+
+/// How a requirement was obtained, for the explanation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Basis {
+    /// Written in the rule.
+    Fixed,
+    /// A multiple of another field: `coefficient × base_value`.
+    Proportional {
+        base: FieldId,
+        base_value: Num,
+        value: Num,
+        per: Num,
+        percent: bool,
+    },
+    /// Derived from a size per unit.
+    PerUnit { base: FieldId, base_value: Num },
+    /// Chosen by tier(s) of a table.
+    Tiers { by: FieldId, tiers: Vec<usize> },
+    /// Dated: the step or stage in force.
+    Dated { label: String },
+}
+
+/// A requirement as evaluated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Required {
+    /// The interval the measure must lie in, after whole-number rounding.
+    pub interval: Option<Interval>,
+    /// Before rounding to whole numbers, when rounding changed it.
+    pub exact: Option<Interval>,
+    /// For decisions: the decided outcome(s) (indices into the measure's values).
+    pub outcome: Option<Vec<u8>>,
+    /// For preferred values: the options.
+    pub options: Vec<(FieldId, Num)>,
+    /// How it was obtained.
+    pub basis: Basis,
+}
+
+/// What to do about a failing finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Raise the field by `amount`.
+    Increase,
+    /// Lower the field by `amount`.
+    Decrease,
+    /// Split into between `parts.0` and `parts.1` parts.
+    Split,
+    /// Merge with neighbours to gain at least `amount`.
+    Merge,
+    /// Set the field to `to`.
+    Set,
+    /// Choose the decided outcome.
+    Choose,
+}
+
+/// The smallest change that passes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Remedy {
+    pub action: Action,
+    pub field: FieldId,
+    /// By how much (in the field's unit).
+    pub amount: Option<Num>,
+    /// To what value.
+    pub to: Option<Num>,
+    /// Into how many parts (split).
+    pub parts: Option<(Num, Num)>,
+    /// For splits: the size range of each part.
+    pub part_size: Option<Interval>,
+    /// For decisions: the outcome(s) to choose from.
+    pub outcome: Option<Vec<u8>>,
+    /// When the bound excludes its number, the remedy is "more than" the amount.
+    pub strictly_more: bool,
+}
+
+/// Something worth saying about how a finding was reached.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Note {
+    /// A requirement was rounded to whole units.
+    Rounded,
+    /// The value sits where tiers overlap.
+    Overlap {
+        tiers: Vec<usize>,
+        passing: Vec<usize>,
+    },
+    /// The overlap was resolved by the policy's declared reading.
+    OverlapResolved { chosen: usize, reading: Overlap },
+    /// A value was derived from others.
+    Derived { field: FieldId },
+    /// Evaluated although the document is not in force.
+    NotInForceEvaluated,
+}
+
+/// A reference to a rule in a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct RuleRef {
+    pub policy: u16,
+    pub rule: u16,
+}
+
+/// One verdict of one rule on one record (or on a roster group).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: RuleRef,
+    pub status: Status,
+    pub reason: Option<Reason>,
+    pub measure: Option<FieldId>,
+    pub actual: Option<Num>,
+    /// For category measures: the value found.
+    pub actual_outcome: Option<u8>,
+    pub required: Option<Required>,
+    pub shortfall: Option<Num>,
+    pub remedy: Option<Remedy>,
+    pub missing: Vec<FieldId>,
+    pub notes: Vec<Note>,
+    /// Roster findings: the group (e.g. county) judged, or `None` for the whole roster.
+    pub group: Option<String>,
+    /// Roster findings: how many communities were counted.
+    pub counted: Option<usize>,
+}
+
+impl Finding {
+    fn new(rule: RuleRef, status: Status) -> Finding {
+        Finding {
+            rule,
+            status,
+            reason: None,
+            measure: None,
+            actual: None,
+            actual_outcome: None,
+            required: None,
+            shortfall: None,
+            remedy: None,
+            missing: Vec::new(),
+            notes: Vec::new(),
+            group: None,
+            counted: None,
+        }
+    }
+}
+
+/// One line of an obligation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ObligationLine {
+    /// Index of the component in the rule.
+    pub component: usize,
+    /// The standard amount.
+    pub amount: Fen,
+    /// The base quantity, for per-unit components.
+    pub base_value: Option<Num>,
+    /// Whether the amount was rounded to the fen.
+    pub rounded: bool,
+    /// Amount actually paid above the standard, when known.
+    pub excess: Option<Fen>,
+}
+
+/// Money owed under a money rule, with each payer's share.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Obligation {
+    pub rule: RuleRef,
+    pub status: Status,
+    pub reason: Option<Reason>,
+    pub lines: Vec<ObligationLine>,
+    /// The standard total.
+    pub total: Option<Fen>,
+    /// Each payer's share of the standard total (same order as the rule's payers).
+    pub shares: Vec<Fen>,
+    /// Each payer's share including any excess they bear.
+    pub shares_with_excess: Vec<Fen>,
+    pub missing: Vec<FieldId>,
+}
+
+/// Evaluation options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The date at which dated values and the force of documents are judged.
+    pub as_of: Date,
+    /// Evaluate documents even when they are drafts or not in force on `as_of`
+    /// (findings then carry a note saying so).
+    pub allow_not_in_force: bool,
+    /// Keep only findings of rules at least this binding.
+    pub min_strength: Option<Strength>,
+}
+
+impl Options {
+    /// Options at a date.
+    pub fn at(as_of: Date) -> Options {
+        Options {
+            as_of,
+            allow_not_in_force: false,
+            min_strength: None,
+        }
+    }
+}
+
+/// The result for one record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordResult {
+    pub findings: Vec<Finding>,
+    pub obligations: Vec<Obligation>,
+}
+
+/// A compiled evaluation plan over one or more policies.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    policies: Vec<Policy>,
+}
+
+enum Force {
+    Yes,
+    Evaluated,
+    No(Reason),
+}
+
+impl Plan {
+    /// A plan over compiled policies.
+    pub fn new(policies: Vec<Policy>) -> Plan {
+        Plan { policies }
+    }
+
+    /// The policies, in evaluation order.
+    pub fn policies(&self) -> &[Policy] {
+        &self.policies
+    }
+
+    /// The rule a reference points to.
+    pub fn rule(&self, r: RuleRef) -> Option<(&Policy, &Rule)> {
+        let p = self.policies.get(usize::from(r.policy))?;
+        Some((p, p.rules.get(usize::from(r.rule))?))
+    }
+
+    /// Every rule reference, in order.
+    pub fn rule_refs(&self) -> impl Iterator<Item = RuleRef> + '_ {
+        self.policies.iter().enumerate().flat_map(|(pi, p)| {
+            (0..p.rules.len()).map(move |ri| RuleRef {
+                policy: pi as u16,
+                rule: ri as u16,
+            })
+        })
+    }
+
+    fn force(&self, p: &Policy, opts: &Options) -> Force {
+        if p.meta.in_force_on(opts.as_of) {
+            return Force::Yes;
+        }
+        if opts.allow_not_in_force {
+            return Force::Evaluated;
+        }
+        if p.meta.status == DocStatus::Draft {
+            Force::No(Reason::Draft)
+        } else {
+            Force::No(Reason::NotInForce { as_of: opts.as_of })
+        }
+    }
+
+    fn keep(rule: &Rule, opts: &Options) -> bool {
+        opts.min_strength.is_none_or(|m| rule.strength <= m)
+    }
+
+    /// Evaluates one record against every per-record rule.
+    pub fn evaluate(&self, rec: &Record, opts: &Options) -> RecordResult {
+        let mut out = RecordResult {
+            findings: Vec::new(),
+            obligations: Vec::new(),
+        };
+        let subject = rec.subject();
+        for (pi, p) in self.policies.iter().enumerate() {
+            let force = self.force(p, opts);
+            let kind_block = kind_not_covered(p, rec);
+            for (ri, rule) in p.rules.iter().enumerate() {
+                if rule.subject != subject || !Self::keep(rule, opts) {
+                    continue;
+                }
+                let rr = RuleRef {
+                    policy: pi as u16,
+                    rule: ri as u16,
+                };
+                let pre = match (&force, &kind_block) {
+                    (Force::No(reason), _) => {
+                        Some((Status::NotApplicable, Some(reason.clone()), vec![]))
+                    }
+                    (_, Some(Err(missing))) => Some((Status::MissingData, None, vec![*missing])),
+                    (_, Some(Ok(kind))) => Some((
+                        Status::NotApplicable,
+                        Some(Reason::KindNotCovered { kind: kind.clone() }),
+                        vec![],
+                    )),
+                    _ => None,
+                };
+                if let Shape::Money(m) = &rule.shape {
+                    let mut ob = match pre {
+                        Some((status, reason, missing)) => Obligation {
+                            rule: rr,
+                            status,
+                            reason,
+                            lines: vec![],
+                            total: None,
+                            shares: vec![],
+                            shares_with_excess: vec![],
+                            missing,
+                        },
+                        None => match conditions(rule, rec) {
+                            Ok(()) => obligation(rr, m, rec),
+                            Err((status, reason, missing)) => Obligation {
+                                rule: rr,
+                                status,
+                                reason,
+                                lines: vec![],
+                                total: None,
+                                shares: vec![],
+                                shares_with_excess: vec![],
+                                missing,
+                            },
+                        },
+                    };
+                    if ob.missing.is_empty() && ob.status == Status::MissingData {
+                        ob.status = Status::Pass;
+                    }
+                    out.obligations.push(ob);
+                    continue;
+                }
+                let mut f = match pre {
+                    Some((status, reason, missing)) => {
+                        let mut f = Finding::new(rr, status);
+                        f.reason = reason;
+                        f.missing = missing;
+                        f.measure = rule.shape.measure();
+                        f
+                    }
+                    None => match conditions(rule, rec) {
+                        Ok(()) => judge(rr, rule, rec, opts.as_of),
+                        Err((status, reason, missing)) => {
+                            let mut f = Finding::new(rr, status);
+                            f.reason = reason;
+                            f.missing = missing;
+                            f.measure = rule.shape.measure();
+                            f
+                        }
+                    },
+                };
+                if matches!(force, Force::Evaluated) {
+                    f.notes.push(Note::NotInForceEvaluated);
+                }
+                out.findings.push(f);
+            }
+        }
+        out
+    }
+
+    /// Evaluates the roster-level rules over many records. `results` are the per-record
+    /// results in the same order (used by `share` rules).
+    pub fn evaluate_roster(
+        &self,
+        records: &[Record],
+        results: &[RecordResult],
+        opts: &Options,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (pi, p) in self.policies.iter().enumerate() {
+            let force = self.force(p, opts);
+            for (ri, rule) in p.rules.iter().enumerate() {
+                if rule.subject != Subject::Roster || !Self::keep(rule, opts) {
+                    continue;
+                }
+                let rr = RuleRef {
+                    policy: pi as u16,
+                    rule: ri as u16,
+                };
+                if let Force::No(reason) = &force {
+                    let mut f = Finding::new(rr, Status::NotApplicable);
+                    f.reason = Some(reason.clone());
+                    out.push(f);
+                    continue;
+                }
+                let mut fs = roster_rule(self, rr, p, rule, records, results, opts);
+                if matches!(force, Force::Evaluated) {
+                    for f in &mut fs {
+                        f.notes.push(Note::NotInForceEvaluated);
+                    }
+                }
+                out.extend(fs);
+            }
+        }
+        out
+    }
+}
+
+/// `None`: the policy governs the record's kind. `Some(Ok(kind))`: it does not.
+/// `Some(Err(field))`: the kind is missing and the policy is limited to some kinds.
+fn kind_not_covered(p: &Policy, rec: &Record) -> Option<Result<String, FieldId>> {
+    let allowed = p.meta.applies_to.as_ref()?;
+    let kf = field::by_id("kind")?;
+    if rec.subject() != Subject::Community {
+        return None;
+    }
+    match rec.cat(kf) {
+        Some(k) if allowed.contains(&k) => None,
+        Some(k) => Some(Ok(kf
+            .def()
+            .values
+            .get(usize::from(k))
+            .map_or("?", |v| v.0)
+            .to_string())),
+        None => Some(Err(kf)),
+    }
+}
+
+type Pre = (Status, Option<Reason>, Vec<FieldId>);
+
+/// Checks a rule's applicability conditions.
+fn conditions(rule: &Rule, rec: &Record) -> Result<(), Pre> {
+    let mut missing = Vec::new();
+    for c in &rule.when {
+        match cond_holds(c, rec, None) {
+            Some(true) => {}
+            Some(false) => {
+                return Err((
+                    Status::NotApplicable,
+                    Some(Reason::ConditionNotMet { field: c.field() }),
+                    vec![],
+                ));
+            }
+            None => missing.push(c.field()),
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err((Status::MissingData, None, missing))
+    }
+}
+
+/// Whether a condition holds; `None` when its field is missing.
+pub fn cond_holds(c: &Cond, rec: &Record, as_of: Option<Date>) -> Option<bool> {
+    let d = as_of.unwrap_or(Date::year_start(2000));
+    match c {
+        Cond::Flag { field, value } => rec.flag(*field).map(|v| v == *value),
+        Cond::OneOf { field, values } => rec.cat(*field).map(|v| values.contains(&v)),
+        Cond::Range { field, min, max } => {
+            let x = rec.num(*field)?;
+            let iv = bounds_interval(min.as_ref(), max.as_ref(), d)?;
+            Some(iv.contains(x))
+        }
+    }
+}
+
+/// The interval two optional bounds make on a date; `None` if a dated bound has no value.
+pub fn bounds_interval(min: Option<&Bound>, max: Option<&Bound>, d: Date) -> Option<Interval> {
+    Some(Interval {
+        min: match min {
+            Some(b) => Some(Limit {
+                value: b.value_at(d)?,
+                inclusive: b.inclusive,
+            }),
+            None => None,
+        },
+        max: match max {
+            Some(b) => Some(Limit {
+                value: b.value_at(d)?,
+                inclusive: b.inclusive,
+            }),
+            None => None,
+        },
+    })
+}
+
+fn dated_label(min: Option<&Bound>, max: Option<&Bound>, d: Date) -> Option<String> {
+    for b in [min, max].into_iter().flatten() {
+        if let Value::Dated(s) = &b.value {
+            return s.at(d).map(|(_, l)| l);
+        }
+    }
+    None
+}
+
+fn missing_finding(rr: RuleRef, measure: Option<FieldId>, missing: Vec<FieldId>) -> Finding {
+    let mut f = Finding::new(rr, Status::MissingData);
+    f.measure = measure;
+    f.missing = missing;
+    f
+}
+
+/// Judges an actual value against an interval; fills status, shortfall and remedy.
+fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval, hint: RemedyHint) {
+    f.actual = Some(actual);
+    if iv.contains(actual) {
+        f.status = Status::Pass;
+        return;
+    }
+    f.status = Status::Fail;
+    if let Some(lo) = iv.min.filter(|l| !l.admits_from_below(actual)) {
+        let short = lo.value.sub(actual);
+        f.shortfall = Some(short);
+        f.remedy = Some(Remedy {
+            action: if hint == RemedyHint::SplitMerge {
+                Action::Merge
+            } else {
+                Action::Increase
+            },
+            field: measure,
+            amount: Some(short),
+            to: Some(lo.value),
+            parts: None,
+            part_size: None,
+            outcome: None,
+            strictly_more: !lo.inclusive,
+        });
+    } else if let Some(hi) = iv.max.filter(|l| !l.admits_from_above(actual)) {
+        let over = actual.sub(hi.value);
+        f.shortfall = Some(over);
+        if hint == RemedyHint::SplitMerge {
+            // k parts of at most `hi` each: k ≥ actual/hi; of at least `lo`: k ≤ actual/lo
+            let kmin = if hi.inclusive {
+                actual.div(hi.value).ceil()
+            } else {
+                actual.div(hi.value).floor().add(Num::ONE)
+            };
+            let kmax = match iv.min {
+                Some(lo) if !lo.value.is_zero() => {
+                    let q = actual.div(lo.value);
+                    let k = if lo.inclusive {
+                        q.floor()
+                    } else {
+                        q.ceil().sub(Num::ONE)
+                    };
+                    Some(k)
+                }
+                _ => None,
+            };
+            let kmin = kmin.max(Num::int(2));
+            let kmax = kmax.filter(|k| *k >= kmin).unwrap_or(kmin);
+            f.remedy = Some(Remedy {
+                action: Action::Split,
+                field: measure,
+                amount: Some(over),
+                to: None,
+                parts: Some((kmin, kmax)),
+                part_size: Some(*iv),
+                outcome: None,
+                strictly_more: false,
+            });
+        } else {
+            f.remedy = Some(Remedy {
+                action: Action::Decrease,
+                field: measure,
+                amount: Some(over),
+                to: Some(hi.value),
+                parts: None,
+                part_size: None,
+                outcome: None,
+                strictly_more: !hi.inclusive,
+            });
+        }
+    }
+}
+
+/// Rounds an interval to whole numbers for a whole measure, recording the exact one.
+fn whole_if_needed(
+    measure: FieldId,
+    iv: Interval,
+    req: &mut Required,
+    notes: &mut Vec<Note>,
+) -> Interval {
+    if !measure.def().whole {
+        req.interval = Some(iv);
+        return iv;
+    }
+    let w = iv.to_whole();
+    if w != iv {
+        req.exact = Some(iv);
+        notes.push(Note::Rounded);
+    }
+    req.interval = Some(w);
+    w
+}
+
+fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
+    let mut f = Finding::new(rr, Status::Pass);
+    f.measure = rule.shape.measure();
+    match &rule.shape {
+        Shape::Range {
+            measure,
+            min,
+            max,
+            remedy,
+            ..
+        } => {
+            let Some(actual) = rec.num(*measure) else {
+                return missing_finding(rr, Some(*measure), vec![*measure]);
+            };
+            let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), as_of) else {
+                f.status = Status::NotApplicable;
+                f.reason = Some(Reason::NoValueOnDate { as_of });
+                return f;
+            };
+            let basis = match dated_label(min.as_ref(), max.as_ref(), as_of) {
+                Some(label) => Basis::Dated { label },
+                None => Basis::Fixed,
+            };
+            let mut req = Required {
+                interval: None,
+                exact: None,
+                outcome: None,
+                options: vec![],
+                basis,
+            };
+            let iv = whole_if_needed(*measure, iv, &mut req, &mut f.notes);
+            f.required = Some(req);
+            judge_interval(&mut f, *measure, actual, &iv, *remedy);
+        }
+        Shape::Proportional {
+            measure,
+            base,
+            per,
+            min,
+            max,
+            percent,
+            ..
+        } => {
+            let a = rec.num(*measure);
+            let b = rec.num(*base);
+            let mut missing = vec![];
+            if a.is_none() {
+                missing.push(*measure);
+            }
+            if b.is_none() {
+                missing.push(*base);
+            }
+            let (Some(actual), Some(bv)) = (a, b) else {
+                return missing_finding(rr, Some(*measure), missing);
+            };
+            if rec.is_derived(*base) {
+                f.notes.push(Note::Derived { field: *base });
+            }
+            let Some(coef) = bounds_interval(min.as_ref(), max.as_ref(), as_of) else {
+                f.status = Status::NotApplicable;
+                f.reason = Some(Reason::NoValueOnDate { as_of });
+                return f;
+            };
+            let scale = |l: Limit| Limit {
+                value: l.value.div(*per).mul(bv),
+                inclusive: l.inclusive,
+            };
+            let iv = Interval {
+                min: coef.min.map(scale),
+                max: coef.max.map(scale),
+            };
+            let shown = coef.min.or(coef.max).map_or(Num::ZERO, |l| l.value);
+            let mut req = Required {
+                interval: None,
+                exact: None,
+                outcome: None,
+                options: vec![],
+                basis: Basis::Proportional {
+                    base: *base,
+                    base_value: bv,
+                    value: shown,
+                    per: *per,
+                    percent: *percent,
+                },
+            };
+            let iv = whole_if_needed(*measure, iv, &mut req, &mut f.notes);
+            f.required = Some(req);
+            judge_interval(&mut f, *measure, actual, &iv, RemedyHint::Adjust);
+        }
+        Shape::Count {
+            measure,
+            base,
+            min,
+            max,
+        } => {
+            let a = rec.num(*measure);
+            let b = rec.num(*base);
+            let mut missing = vec![];
+            if a.is_none() {
+                missing.push(*measure);
+            }
+            if b.is_none() {
+                missing.push(*base);
+            }
+            let (Some(actual), Some(bv)) = (a, b) else {
+                return missing_finding(rr, Some(*measure), missing);
+            };
+            let Some(size) = bounds_interval(min.as_ref(), max.as_ref(), as_of) else {
+                f.status = Status::NotApplicable;
+                f.reason = Some(Reason::NoValueOnDate { as_of });
+                return f;
+            };
+            // units of size s: count = base / s; a larger size gives fewer units
+            let iv = Interval {
+                min: size.max.filter(|l| !l.value.is_zero()).map(|l| Limit {
+                    value: bv.div(l.value),
+                    inclusive: l.inclusive,
+                }),
+                max: size.min.filter(|l| !l.value.is_zero()).map(|l| Limit {
+                    value: bv.div(l.value),
+                    inclusive: l.inclusive,
+                }),
+            };
+            let mut req = Required {
+                interval: None,
+                exact: None,
+                outcome: None,
+                options: vec![],
+                basis: Basis::PerUnit {
+                    base: *base,
+                    base_value: bv,
+                },
+            };
+            let w = whole_if_needed(*measure, iv, &mut req, &mut f.notes);
+            f.required = Some(req);
+            if w.is_empty() {
+                f.actual = Some(actual);
+                f.status = Status::Ambiguous;
+                f.reason = Some(Reason::NoWholeValue);
+                return f;
+            }
+            judge_interval(&mut f, *measure, actual, &w, RemedyHint::Adjust);
+        }
+        Shape::Preferred { options } => {
+            let mut any_known = false;
+            let mut best: Option<(FieldId, Num, Num)> = None;
+            for (fid, v) in options {
+                if let Some(x) = rec.num(*fid) {
+                    any_known = true;
+                    if x == *v {
+                        f.status = Status::Pass;
+                        f.measure = Some(*fid);
+                        f.actual = Some(x);
+                        f.required = Some(Required {
+                            interval: None,
+                            exact: None,
+                            outcome: None,
+                            options: options.clone(),
+                            basis: Basis::Fixed,
+                        });
+                        return f;
+                    }
+                    let rel = x.sub(*v).abs().div(*v);
+                    if best.is_none_or(|(_, _, r)| rel < r) {
+                        best = Some((*fid, x, rel));
+                    }
+                }
+            }
+            if !any_known {
+                return missing_finding(rr, f.measure, options.iter().map(|o| o.0).collect());
+            }
+            f.required = Some(Required {
+                interval: None,
+                exact: None,
+                outcome: None,
+                options: options.clone(),
+                basis: Basis::Fixed,
+            });
+            if let Some((fid, x, _)) = best {
+                let target = options
+                    .iter()
+                    .find(|o| o.0 == fid)
+                    .map_or(Num::ZERO, |o| o.1);
+                f.status = Status::Fail;
+                f.measure = Some(fid);
+                f.actual = Some(x);
+                f.shortfall = Some(x.sub(target).abs());
+                f.remedy = Some(Remedy {
+                    action: if x < target {
+                        Action::Increase
+                    } else {
+                        Action::Decrease
+                    },
+                    field: fid,
+                    amount: Some(x.sub(target).abs()),
+                    to: Some(target),
+                    parts: None,
+                    part_size: None,
+                    outcome: None,
+                    strictly_more: false,
+                });
+            }
+        }
+        Shape::Tier {
+            by,
+            measure,
+            tiers,
+            overlap,
+        } => judge_tier(&mut f, rec, *by, *measure, tiers, *overlap, as_of),
+        Shape::Decision { measure, cases } => judge_decision(&mut f, rec, *measure, cases, as_of),
+        Shape::Money(_) | Shape::Share { .. } => {}
+    }
+    f
+}
+
+/// Which tiers a record's `by` value falls in; `Err` with the field when it is missing.
+pub fn matching_tiers(
+    rec: &Record,
+    by: FieldId,
+    tiers: &[Tier],
+    as_of: Date,
+) -> Result<Vec<usize>, FieldId> {
+    let is_cat = by.def().unit == Unit::Category;
+    let mut matched = Vec::new();
+    if is_cat {
+        let Some(c) = rec.cat(by) else { return Err(by) };
+        for (i, t) in tiers.iter().enumerate() {
+            if t.is.as_ref().is_some_and(|v| v.contains(&c)) {
+                matched.push(i);
+            }
+        }
+    } else {
+        let Some(x) = rec.num(by) else { return Err(by) };
+        for (i, t) in tiers.iter().enumerate() {
+            if bounds_interval(t.min.as_ref(), t.max.as_ref(), as_of)
+                .is_some_and(|iv| iv.contains(x))
+            {
+                matched.push(i);
+            }
+        }
+    }
+    Ok(matched)
+}
+
+fn judge_tier(
+    f: &mut Finding,
+    rec: &Record,
+    by: FieldId,
+    measure: FieldId,
+    tiers: &[Tier],
+    overlap: Overlap,
+    as_of: Date,
+) {
+    let matched = match matching_tiers(rec, by, tiers, as_of) {
+        Ok(m) => m,
+        Err(missing) => {
+            f.status = Status::MissingData;
+            f.missing.push(missing);
+            if rec.num(measure).is_none() && rec.get(measure).is_none() {
+                f.missing.push(measure);
+            }
+            return;
+        }
+    };
+    let Some(actual) = rec.num(measure) else {
+        f.status = Status::MissingData;
+        f.missing.push(measure);
+        return;
+    };
+    f.actual = Some(actual);
+    if matched.is_empty() {
+        f.status = Status::Ambiguous;
+        f.reason = Some(Reason::Undecided);
+        return;
+    }
+    let chosen: Vec<usize> = if matched.len() > 1 {
+        match overlap {
+            Overlap::Report => matched.clone(),
+            Overlap::Upper => matched.last().copied().into_iter().collect(),
+            Overlap::Lower => matched.first().copied().into_iter().collect(),
+        }
+    } else {
+        matched.clone()
+    };
+    if matched.len() > 1 && overlap != Overlap::Report {
+        if let Some(c) = chosen.first() {
+            f.notes.push(Note::OverlapResolved {
+                chosen: *c,
+                reading: overlap,
+            });
+        }
+    }
+    let mut ivs = Vec::new();
+    for &i in &chosen {
+        let Some(iv) = tiers.get(i).and_then(|t| t.require.interval(as_of)) else {
+            f.status = Status::NotApplicable;
+            f.reason = Some(Reason::NoValueOnDate { as_of });
+            return;
+        };
+        ivs.push((
+            i,
+            if measure.def().whole {
+                iv.to_whole()
+            } else {
+                iv
+            },
+        ));
+    }
+    let passing: Vec<usize> = ivs
+        .iter()
+        .filter(|(_, iv)| iv.contains(actual))
+        .map(|(i, _)| *i)
+        .collect();
+    let combined = ivs.iter().skip(1).fold(
+        ivs.first().map(|x| x.1).unwrap_or_default(),
+        |acc, (_, iv)| acc.intersect(iv),
+    );
+    let basis = Basis::Tiers {
+        by,
+        tiers: chosen.clone(),
+    };
+    if chosen.len() > 1 {
+        f.notes.push(Note::Overlap {
+            tiers: chosen.clone(),
+            passing: passing.clone(),
+        });
+    }
+    f.required = Some(Required {
+        interval: Some(combined),
+        exact: None,
+        outcome: None,
+        options: vec![],
+        basis,
+    });
+    if passing.len() == chosen.len() {
+        f.status = Status::Pass;
+    } else if !passing.is_empty() {
+        f.status = Status::Ambiguous;
+        f.reason = Some(Reason::BoundaryOverlap);
+    } else {
+        // fail: aim for the combined requirement if some value meets every tier,
+        // otherwise for the nearest tier
+        let target = if !combined.has_no_whole() || !measure.def().whole && !combined.is_empty() {
+            combined
+        } else {
+            ivs.iter()
+                .map(|x| x.1)
+                .min_by_key(|iv| distance(actual, iv))
+                .unwrap_or(combined)
+        };
+        judge_interval(f, measure, actual, &target, RemedyHint::Adjust);
+        if target == combined {
+            f.status = Status::Fail;
+        } else {
+            f.status = Status::Fail;
+            f.reason = Some(Reason::BoundaryOverlap);
+        }
+        if let Some(r) = &mut f.remedy {
+            if let (Some(lo), Some(hi)) = (target.min, target.max) {
+                if lo.value == hi.value {
+                    r.action = Action::Set;
+                    r.to = Some(lo.value);
+                }
+            }
+        }
+    }
+}
+
+fn distance(x: Num, iv: &Interval) -> Num {
+    if let Some(l) = iv.min {
+        if x < l.value {
+            return l.value.sub(x);
+        }
+    }
+    if let Some(h) = iv.max {
+        if x > h.value {
+            return x.sub(h.value);
+        }
+    }
+    Num::ZERO
+}
+
+fn judge_decision(f: &mut Finding, rec: &Record, measure: FieldId, cases: &[Case], as_of: Date) {
+    let mut decided: Vec<usize> = Vec::new();
+    let mut unknown_fields: Vec<FieldId> = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let mut holds = Some(true);
+        for cond in &c.when {
+            match cond_holds(cond, rec, Some(as_of)) {
+                Some(true) => {}
+                Some(false) => {
+                    holds = Some(false);
+                    break;
+                }
+                None => {
+                    holds = None;
+                    if !unknown_fields.contains(&cond.field()) {
+                        unknown_fields.push(cond.field());
+                    }
+                }
+            }
+        }
+        if holds == Some(true) {
+            decided.push(i);
+        }
+    }
+    for c in [field::by_id("occupancy")].into_iter().flatten() {
+        if rec.is_derived(c) {
+            f.notes.push(Note::Derived { field: c });
+        }
+    }
+    let sets: Vec<Vec<u8>> = decided
+        .iter()
+        .filter_map(|i| cases.get(*i).map(|c| c.outcomes.clone()))
+        .collect();
+    if decided.is_empty() {
+        if !unknown_fields.is_empty() {
+            f.status = Status::MissingData;
+            f.missing = unknown_fields;
+        } else {
+            f.status = Status::Ambiguous;
+            f.reason = Some(Reason::Undecided);
+        }
+        return;
+    }
+    if sets.iter().any(|o| Some(o) != sets.first()) {
+        f.status = Status::Ambiguous;
+        f.reason = Some(Reason::BoundaryOverlap);
+        return;
+    }
+    let outcome = sets.first().cloned().unwrap_or_default();
+    f.required = Some(Required {
+        interval: None,
+        exact: None,
+        outcome: Some(outcome.clone()),
+        options: vec![],
+        basis: Basis::Fixed,
+    });
+    match rec.cat(measure) {
+        Some(actual) => {
+            f.actual_outcome = Some(actual);
+            if outcome.contains(&actual) {
+                f.status = Status::Pass;
+            } else {
+                f.status = Status::Fail;
+                f.remedy = Some(Remedy {
+                    action: Action::Choose,
+                    field: measure,
+                    amount: None,
+                    to: None,
+                    parts: None,
+                    part_size: None,
+                    outcome: Some(outcome),
+                    strictly_more: false,
+                });
+            }
+        }
+        None => {
+            f.status = Status::MissingData;
+            f.missing = vec![measure];
+        }
+    }
+}
+
+fn obligation(rr: RuleRef, m: &Money, rec: &Record) -> Obligation {
+    let mut ob = Obligation {
+        rule: rr,
+        status: Status::Pass,
+        reason: None,
+        lines: Vec::new(),
+        total: None,
+        shares: Vec::new(),
+        shares_with_excess: Vec::new(),
+        missing: Vec::new(),
+    };
+    let mut total = Fen(0);
+    let mut excess_total = Fen(0);
+    for (ci, c) in m.components.iter().enumerate() {
+        let mut yuan = c.amount.unwrap_or(Num::ZERO);
+        let mut base_value = None;
+        if let Some((rate, per, base)) = c.rate {
+            match rec.num(base) {
+                Some(b) => {
+                    base_value = Some(b);
+                    yuan = yuan.add(rate.div(per).mul(b));
+                }
+                None => {
+                    ob.missing.push(base);
+                    continue;
+                }
+            }
+        }
+        let Some((amount, rounded)) = Fen::from_yuan_num(yuan) else {
+            ob.missing.push(c.rate.map_or(rr_field_fallback(), |r| r.2));
+            continue;
+        };
+        let excess = c.paid.and_then(|p| rec.num(p)).and_then(|paid| {
+            let (pf, _) = Fen::from_yuan_num(paid)?;
+            Some(Fen((pf.0 - amount.0).max(0)))
+        });
+        if let Some(e) = excess {
+            excess_total = Fen(excess_total.0 + e.0);
+        }
+        total = Fen(total.0 + amount.0);
+        ob.lines.push(ObligationLine {
+            component: ci,
+            amount,
+            base_value,
+            rounded,
+            excess,
+        });
+    }
+    if !ob.missing.is_empty() {
+        ob.status = Status::MissingData;
+        return ob;
+    }
+    let weights: Vec<u64> = m.payers.iter().map(|p| p.share).collect();
+    ob.total = Some(total);
+    ob.shares = money::split(total, &weights, m.remainder).unwrap_or_default();
+    ob.shares_with_excess = ob.shares.clone();
+    if let Some(ep) = m.excess_payer {
+        if let Some(s) = ob.shares_with_excess.get_mut(ep) {
+            s.0 += excess_total.0;
+        }
+    }
+    ob
+}
+
+fn rr_field_fallback() -> FieldId {
+    FieldId(0)
+}
+
+fn roster_rule(
+    plan: &Plan,
+    rr: RuleRef,
+    p: &Policy,
+    rule: &Rule,
+    records: &[Record],
+    results: &[RecordResult],
+    opts: &Options,
+) -> Vec<Finding> {
+    // communities the rule counts: those that are communities and meet its `when`
+    let mut members: Vec<usize> = Vec::new();
+    let mut undecided_members: Vec<FieldId> = Vec::new();
+    for (i, rec) in records.iter().enumerate() {
+        if rec.subject() != Subject::Community {
+            continue;
+        }
+        if let Some(Ok(_)) = kind_not_covered(p, rec) {
+            continue;
+        }
+        let mut ok = true;
+        for c in &rule.when {
+            match cond_holds(c, rec, Some(opts.as_of)) {
+                Some(true) => {}
+                Some(false) => ok = false,
+                None => {
+                    ok = false;
+                    if !undecided_members.contains(&c.field()) {
+                        undecided_members.push(c.field());
+                    }
+                }
+            }
+        }
+        if ok {
+            members.push(i);
+        }
+    }
+    match &rule.shape {
+        Shape::Range {
+            measure,
+            min,
+            max,
+            aggregate,
+            ..
+        } => {
+            let mut f = Finding::new(rr, Status::Pass);
+            f.measure = Some(*measure);
+            let vals: Vec<Option<Num>> = members
+                .iter()
+                .map(|i| records.get(*i).and_then(|r| r.num(*measure)))
+                .collect();
+            f.counted = Some(vals.len());
+            if vals.iter().any(Option::is_none) || !undecided_members.is_empty() {
+                f.status = Status::MissingData;
+                f.missing = vec![*measure];
+                f.missing.extend(undecided_members);
+                return vec![f];
+            }
+            let sum = vals.iter().flatten().fold(Num::ZERO, |a, b| a.add(*b));
+            let actual = match aggregate {
+                Aggregate::Sum => sum,
+                Aggregate::Mean if vals.is_empty() => {
+                    f.status = Status::NotApplicable;
+                    return vec![f];
+                }
+                Aggregate::Mean => sum.div(Num::int(vals.len() as i64)),
+            };
+            let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), opts.as_of) else {
+                f.status = Status::NotApplicable;
+                f.reason = Some(Reason::NoValueOnDate { as_of: opts.as_of });
+                return vec![f];
+            };
+            f.required = Some(Required {
+                interval: Some(iv),
+                exact: None,
+                outcome: None,
+                options: vec![],
+                basis: Basis::Fixed,
+            });
+            judge_interval(&mut f, *measure, actual, &iv, RemedyHint::Adjust);
+            vec![f]
+        }
+        Shape::Proportional {
+            measure,
+            base,
+            per,
+            min,
+            max,
+            percent,
+            ..
+        } => {
+            let mut f = Finding::new(rr, Status::Pass);
+            f.measure = Some(*measure);
+            f.counted = Some(members.len());
+            let mut missing = Vec::new();
+            let (mut sa, mut sb) = (Num::ZERO, Num::ZERO);
+            for i in &members {
+                let Some(rec) = records.get(*i) else { continue };
+                match (rec.num(*measure), rec.num(*base)) {
+                    (Some(a), Some(b)) => {
+                        sa = sa.add(a);
+                        sb = sb.add(b);
+                    }
+                    (a, b) => {
+                        if a.is_none() && !missing.contains(measure) {
+                            missing.push(*measure);
+                        }
+                        if b.is_none() && !missing.contains(base) {
+                            missing.push(*base);
+                        }
+                    }
+                }
+            }
+            missing.extend(undecided_members);
+            if !missing.is_empty() {
+                f.status = Status::MissingData;
+                f.missing = missing;
+                return vec![f];
+            }
+            let Some(coef) = bounds_interval(min.as_ref(), max.as_ref(), opts.as_of) else {
+                f.status = Status::NotApplicable;
+                f.reason = Some(Reason::NoValueOnDate { as_of: opts.as_of });
+                return vec![f];
+            };
+            let scale = |l: Limit| Limit {
+                value: l.value.div(*per).mul(sb),
+                inclusive: l.inclusive,
+            };
+            let iv = Interval {
+                min: coef.min.map(scale),
+                max: coef.max.map(scale),
+            };
+            let shown = coef.min.or(coef.max).map_or(Num::ZERO, |l| l.value);
+            let mut req = Required {
+                interval: None,
+                exact: None,
+                outcome: None,
+                options: vec![],
+                basis: Basis::Proportional {
+                    base: *base,
+                    base_value: sb,
+                    value: shown,
+                    per: *per,
+                    percent: *percent,
+                },
+            };
+            let iv = whole_if_needed(*measure, iv, &mut req, &mut f.notes);
+            f.required = Some(req);
+            judge_interval(&mut f, *measure, sa, &iv, RemedyHint::Adjust);
+            vec![f]
+        }
+        Shape::Share {
+            of_rule,
+            group_by,
+            min,
+            max,
+        } => {
+            let Some(target_ri) = p.rules.iter().position(|r| r.id == *of_rule) else {
+                return vec![];
+            };
+            let target = RuleRef {
+                policy: rr.policy,
+                rule: target_ri as u16,
+            };
+            let _ = plan;
+            // groups in first-seen order
+            let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+            for i in &members {
+                let key = group_by.and_then(|g| {
+                    records.get(*i).and_then(|r| match r.get(g) {
+                        Some(crate::record::Val::Text(t)) => Some(t.clone()),
+                        Some(v) => Some(format!("{:?}", crate::record::JsonVal::of(g, v))),
+                        None => None,
+                    })
+                });
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v.push(*i),
+                    None => groups.push((key, vec![*i])),
+                }
+            }
+            let mut out = Vec::new();
+            for (key, idx) in groups {
+                let mut f = Finding::new(rr, Status::Pass);
+                f.group = key.clone();
+                if group_by.is_some() && key.is_none() {
+                    f.status = Status::MissingData;
+                    f.missing = group_by.iter().copied().collect();
+                    f.counted = Some(idx.len());
+                    out.push(f);
+                    continue;
+                }
+                let (mut pass, mut fail, mut unsure) = (0i64, 0i64, 0i64);
+                let mut unsure_fields: Vec<FieldId> = Vec::new();
+                for i in &idx {
+                    let st = results
+                        .get(*i)
+                        .and_then(|r| r.findings.iter().find(|x| x.rule == target));
+                    match st.map(|x| x.status) {
+                        Some(Status::Pass) => pass += 1,
+                        Some(Status::Fail) => fail += 1,
+                        Some(Status::NotApplicable) | None => {}
+                        Some(Status::Ambiguous) | Some(Status::MissingData) => {
+                            unsure += 1;
+                            for m in st.map(|x| x.missing.clone()).unwrap_or_default() {
+                                if !unsure_fields.contains(&m) {
+                                    unsure_fields.push(m);
+                                }
+                            }
+                        }
+                    }
+                }
+                let n = pass + fail + unsure;
+                f.counted = Some(n as usize);
+                if n == 0 {
+                    f.status = Status::NotApplicable;
+                    out.push(f);
+                    continue;
+                }
+                let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), opts.as_of) else {
+                    f.status = Status::NotApplicable;
+                    f.reason = Some(Reason::NoValueOnDate { as_of: opts.as_of });
+                    out.push(f);
+                    continue;
+                };
+                let basis = match dated_label(min.as_ref(), max.as_ref(), opts.as_of) {
+                    Some(label) => Basis::Dated { label },
+                    None => Basis::Fixed,
+                };
+                f.required = Some(Required {
+                    interval: Some(iv),
+                    exact: None,
+                    outcome: None,
+                    options: vec![],
+                    basis,
+                });
+                let low = Num::ratio(i128::from(pass), i128::from(n)).unwrap_or(Num::ZERO);
+                let high =
+                    Num::ratio(i128::from(pass + unsure), i128::from(n)).unwrap_or(Num::ZERO);
+                f.actual = Some(low);
+                if unsure > 0 && iv.contains(low) != iv.contains(high) {
+                    f.status = Status::MissingData;
+                    f.missing = unsure_fields;
+                } else {
+                    judge_interval(&mut f, FieldId(0), low, &iv, RemedyHint::Adjust);
+                    // the remedy is in communities, not in share points
+                    if let (Some(lo), Status::Fail) = (iv.min, f.status) {
+                        let need = lo.value.mul(Num::int(n)).ceil().sub(Num::int(pass));
+                        f.shortfall = Some(need);
+                        f.remedy = None;
+                    }
+                }
+                out.push(f);
+            }
+            out
+        }
+        _ => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lim(v: i64, inc: bool) -> Limit {
+        Limit {
+            value: Num::int(v),
+            inclusive: inc,
+        }
+    }
+
+    #[test]
+    fn split_remedy_counts_parts() {
+        let mut f = Finding::new(RuleRef { policy: 0, rule: 0 }, Status::Pass);
+        let hh = field::by_id("households").unwrap_or(FieldId(0));
+        let iv = Interval {
+            min: Some(lim(1000, true)),
+            max: Some(lim(5000, true)),
+        };
+        judge_interval(&mut f, hh, Num::int(12_000), &iv, RemedyHint::SplitMerge);
+        assert_eq!(f.status, Status::Fail);
+        let r = f.remedy.unwrap_or_else(|| Remedy {
+            action: Action::Set,
+            field: hh,
+            amount: None,
+            to: None,
+            parts: None,
+            part_size: None,
+            outcome: None,
+            strictly_more: false,
+        });
+        assert_eq!(r.action, Action::Split);
+        assert_eq!(r.parts, Some((Num::int(3), Num::int(12))));
+        assert_eq!(f.shortfall, Some(Num::int(7000)));
+    }
+
+    #[test]
+    fn merge_remedy_for_small() {
+        let mut f = Finding::new(RuleRef { policy: 0, rule: 0 }, Status::Pass);
+        let hh = field::by_id("households").unwrap_or(FieldId(0));
+        let iv = Interval {
+            min: Some(lim(1000, true)),
+            max: Some(lim(5000, true)),
+        };
+        judge_interval(&mut f, hh, Num::int(688), &iv, RemedyHint::SplitMerge);
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.shortfall, Some(Num::int(312)));
+        assert_eq!(f.remedy.map(|r| r.action), Some(Action::Merge));
+    }
+
+    #[test]
+    fn exclusive_bounds() {
+        let iv = Interval {
+            min: Some(lim(50, false)),
+            max: None,
+        };
+        assert!(!iv.contains(Num::int(50)));
+        assert!(iv.contains(Num::int(51)));
+        assert_eq!(iv.to_whole().min, Some(lim(51, true)));
+    }
+}

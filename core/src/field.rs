@@ -1,0 +1,745 @@
+//! The fields a record can carry: their English ids, Chinese headers, units and types.
+//!
+//! One registry serves the policy files (rules name fields by id), the roster readers
+//! (headers in English or Chinese), the linter (units) and the reports.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// What a field measures; the linter refuses rules that mix these wrongly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// 户
+    Households,
+    /// 人
+    Persons,
+    /// 平方米
+    SquareMetres,
+    /// 元 (money; computed amounts are kept in fen)
+    Yuan,
+    /// a share, written 60% or 0.6
+    Percent,
+    /// 个, 次 and other plain counts of things
+    Count,
+    /// 年
+    Years,
+    /// yes / no
+    Flag,
+    /// one of a fixed set of words
+    Category,
+    /// free text, carried through
+    Text,
+}
+
+impl Unit {
+    /// Policy-file spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Households => "households",
+            Unit::Persons => "persons",
+            Unit::SquareMetres => "m2",
+            Unit::Yuan => "yuan",
+            Unit::Percent => "percent",
+            Unit::Count => "count",
+            Unit::Years => "years",
+            Unit::Flag => "flag",
+            Unit::Category => "category",
+            Unit::Text => "text",
+        }
+    }
+
+    /// Parses the policy-file spelling.
+    pub fn parse(s: &str) -> Option<Unit> {
+        Some(match s {
+            "households" => Unit::Households,
+            "persons" => Unit::Persons,
+            "m2" => Unit::SquareMetres,
+            "yuan" => Unit::Yuan,
+            "percent" => Unit::Percent,
+            "count" => Unit::Count,
+            "years" => Unit::Years,
+            _ => return None,
+        })
+    }
+
+    /// Numeric units a rule may declare.
+    pub const NUMERIC: &'static [&'static str] = &[
+        "households",
+        "persons",
+        "m2",
+        "yuan",
+        "percent",
+        "count",
+        "years",
+    ];
+
+    /// True for units that carry numbers.
+    pub fn is_numeric(self) -> bool {
+        !matches!(self, Unit::Flag | Unit::Category | Unit::Text)
+    }
+
+    /// The unit's symbol in a language.
+    pub fn symbol(self, lang: crate::Lang) -> &'static str {
+        use crate::Lang::{En, Zh};
+        match (self, lang) {
+            (Unit::Households, Zh) => "户",
+            (Unit::Households, En) => "households",
+            (Unit::Persons, Zh) => "人",
+            (Unit::Persons, En) => "persons",
+            (Unit::SquareMetres, _) => "m²",
+            (Unit::Yuan, Zh) => "元",
+            (Unit::Yuan, En) => "yuan",
+            (Unit::Percent, _) => "%",
+            (Unit::Count, Zh) => "个",
+            (Unit::Count, En) => "",
+            (Unit::Years, Zh) => "年",
+            (Unit::Years, En) => "years",
+            (Unit::Flag | Unit::Category | Unit::Text, _) => "",
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a record describes. Rules name the subject they judge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// A community (社区): the default.
+    Community,
+    /// A new residential area (新建住宅区) that may become a community.
+    NewArea,
+    /// A meeting (会议): attendance and votes.
+    Meeting,
+    /// A whole roster of communities (aggregate rules).
+    Roster,
+}
+
+impl Subject {
+    /// Policy-file spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Subject::Community => "community",
+            Subject::NewArea => "new_area",
+            Subject::Meeting => "meeting",
+            Subject::Roster => "roster",
+        }
+    }
+
+    /// Parses the policy-file or roster spelling (English or Chinese).
+    pub fn parse(s: &str) -> Option<Subject> {
+        Some(match s.trim() {
+            "community" | "社区" => Subject::Community,
+            "new_area" | "新建住宅区" | "住宅区" => Subject::NewArea,
+            "meeting" | "会议" => Subject::Meeting,
+            "roster" => Subject::Roster,
+            _ => return None,
+        })
+    }
+}
+
+/// A field's index in [`FIELDS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldId(pub u16);
+
+impl FieldId {
+    /// The field's definition.
+    pub fn def(self) -> &'static FieldDef {
+        // ids are only made from positions in FIELDS
+        FIELDS.get(usize::from(self.0)).unwrap_or(&FIELDS[0])
+    }
+
+    /// The field's English id.
+    pub fn name(self) -> &'static str {
+        self.def().id
+    }
+
+    /// Position in a record.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+impl Serialize for FieldId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// A field's definition.
+#[derive(Debug)]
+pub struct FieldDef {
+    /// English id, used in policy files, JSON and English CSV headers.
+    pub id: &'static str,
+    /// The usual Chinese header.
+    pub zh: &'static str,
+    /// A short English label for reports.
+    pub en: &'static str,
+    /// Other Chinese headers accepted for it.
+    pub aliases: &'static [&'static str],
+    /// What it measures.
+    pub unit: Unit,
+    /// True when only whole values make sense (people, households, things).
+    pub whole: bool,
+    /// For categories: the accepted values (English id, Chinese words).
+    pub values: &'static [(&'static str, &'static [&'static str])],
+}
+
+macro_rules! f {
+    ($id:literal, $zh:literal, $en:literal, [$($a:literal),*], $unit:ident, $whole:literal) => {
+        FieldDef { id: $id, zh: $zh, en: $en, aliases: &[$($a),*], unit: Unit::$unit, whole: $whole, values: &[] }
+    };
+    ($id:literal, $zh:literal, $en:literal, [$($a:literal),*], Category, values = $vals:expr) => {
+        FieldDef { id: $id, zh: $zh, en: $en, aliases: &[$($a),*], unit: Unit::Category, whole: false, values: $vals }
+    };
+}
+
+/// Every field shequ knows. Columns with other headers pass through untouched, unless
+/// they look like a misspelling of one of these.
+pub static FIELDS: &[FieldDef] = &[
+    f!(
+        "name",
+        "社区名称",
+        "name",
+        ["名称", "社区", "名字"],
+        Text,
+        false
+    ),
+    f!(
+        "county",
+        "区县",
+        "county/district",
+        ["县区", "县(区)", "区(县)", "所属区县", "区縣"],
+        Text,
+        false
+    ),
+    f!(
+        "subject",
+        "对象类型",
+        "record type",
+        ["记录类型"],
+        Category,
+        values = &[
+            ("community", &["社区"]),
+            ("new_area", &["新建住宅区", "住宅区"]),
+            ("meeting", &["会议"])
+        ]
+    ),
+    f!(
+        "kind",
+        "社区类型",
+        "community kind",
+        ["类型", "城乡类型"],
+        Category,
+        values = &[
+            ("urban", &["城市", "城镇", "城市社区", "城镇社区", "城区"]),
+            ("rural", &["农村", "农村社区"]),
+            ("village_converted", &["撤村建居", "撤村建居社区"]),
+            ("non_urban", &["非城区", "非城区社区"])
+        ]
+    ),
+    f!(
+        "households",
+        "户数",
+        "households",
+        ["居民户数", "管辖户数", "戶數"],
+        Households,
+        true
+    ),
+    f!(
+        "residents",
+        "常住人口",
+        "residents",
+        ["居民人数", "人口", "常住人口数", "居民人口"],
+        Persons,
+        true
+    ),
+    f!(
+        "registered_residents",
+        "户籍人口",
+        "registered residents",
+        ["户籍人口数", "戶籍人口"],
+        Persons,
+        true
+    ),
+    f!(
+        "service_space",
+        "社区服务用房面积",
+        "service space",
+        [
+            "综合服务设施面积",
+            "社区综合服务设施面积",
+            "服务站用房面积",
+            "社区服务站用房面积",
+            "服务设施面积",
+            "服务用房面积"
+        ],
+        SquareMetres,
+        false
+    ),
+    f!(
+        "activity_space",
+        "居民活动区域面积",
+        "resident activity space",
+        ["活动区域面积", "居民活动用房面积", "活动用房面积"],
+        SquareMetres,
+        false
+    ),
+    f!(
+        "outdoor_plaza",
+        "室外活动广场面积",
+        "outdoor plaza",
+        ["室外广场面积", "活动广场面积"],
+        SquareMetres,
+        false
+    ),
+    f!(
+        "is_new",
+        "新建社区",
+        "new community",
+        ["是否新建"],
+        Flag,
+        false
+    ),
+    f!(
+        "workers",
+        "社区工作者人数",
+        "community workers",
+        ["社区工作者", "社区工作人员", "工作人员数"],
+        Persons,
+        true
+    ),
+    f!(
+        "full_time_workers",
+        "专职工作者人数",
+        "full-time paid workers",
+        ["专职工作者", "专职工作人员"],
+        Persons,
+        true
+    ),
+    f!(
+        "party_affairs_workers",
+        "专职党务工作者人数",
+        "full-time party-affairs workers",
+        ["专职党务工作者"],
+        Persons,
+        true
+    ),
+    f!(
+        "committee_members",
+        "居委会成员人数",
+        "residents' committee members",
+        ["居委会人数", "居委会成员数", "居委会成员"],
+        Persons,
+        true
+    ),
+    f!(
+        "party_committee_members",
+        "党组织班子成员人数",
+        "party organisation members",
+        ["党组织班子人数", "党组织成员数", "党组织班子成员"],
+        Persons,
+        true
+    ),
+    f!(
+        "party_org_form",
+        "党组织形式",
+        "party organisation form",
+        ["党组织类型"],
+        Category,
+        values = &[
+            ("branch", &["党支部", "支部"]),
+            ("general_branch", &["党总支", "总支"]),
+            ("committee", &["党委"])
+        ]
+    ),
+    f!(
+        "two_committees_members",
+        "两委成员人数",
+        "two committees' members",
+        ["两委人数", "“两委”人数", "\"两委\"人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "cross_appointment_share",
+        "交叉任职比例",
+        "cross-appointment share",
+        ["交叉任职率"],
+        Percent,
+        false
+    ),
+    f!(
+        "social_orgs",
+        "社会组织数",
+        "registered social organisations",
+        ["登记备案社会组织数", "社会组织"],
+        Count,
+        true
+    ),
+    f!(
+        "min_monthly_pay",
+        "专职工作者最低月报酬",
+        "lowest monthly pay of full-time workers",
+        ["最低月报酬"],
+        Yuan,
+        false
+    ),
+    f!(
+        "avg_monthly_pay",
+        "专职工作者人均月报酬",
+        "average monthly pay of full-time workers",
+        ["人均月报酬"],
+        Yuan,
+        false
+    ),
+    f!(
+        "party_members",
+        "党员人数",
+        "party members",
+        ["党员数"],
+        Persons,
+        true
+    ),
+    f!(
+        "resident_groups",
+        "居民小组数",
+        "residents' groups",
+        ["居民小组"],
+        Count,
+        true
+    ),
+    f!(
+        "building_heads",
+        "楼栋长人数",
+        "building heads",
+        ["楼栋长"],
+        Persons,
+        true
+    ),
+    f!(
+        "resident_reps",
+        "居民代表人数",
+        "resident representatives",
+        ["居民代表"],
+        Persons,
+        true
+    ),
+    f!(
+        "unit_reps",
+        "成员单位代表人数",
+        "member-unit representatives",
+        ["社区成员单位代表"],
+        Persons,
+        true
+    ),
+    f!(
+        "volunteers",
+        "注册志愿者人数",
+        "registered volunteers",
+        ["志愿者人数", "注册志愿者"],
+        Persons,
+        true
+    ),
+    f!(
+        "representatives",
+        "居民代表和成员单位代表总人数",
+        "representatives in all",
+        ["代表总人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "subcommittee_reps_min",
+        "下设委员会最少居民代表数",
+        "fewest resident representatives on a sub-committee",
+        ["下设委员会最少代表数"],
+        Persons,
+        true
+    ),
+    f!(
+        "subcommittee_reps_max",
+        "下设委员会最多居民代表数",
+        "most resident representatives on a sub-committee",
+        ["下设委员会最多代表数"],
+        Persons,
+        true
+    ),
+    f!(
+        "leased_premises",
+        "服务站用房是否租赁",
+        "service premises leased",
+        ["租赁用房"],
+        Flag,
+        false
+    ),
+    f!(
+        "deputy_secretaries",
+        "党组织副书记人数",
+        "deputy party secretaries",
+        ["副书记人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "lease_years",
+        "租赁合同年限",
+        "lease term",
+        ["租赁年限"],
+        Years,
+        false
+    ),
+    f!(
+        "work_funding",
+        "社区工作经费",
+        "community work funding paid",
+        ["工作经费"],
+        Yuan,
+        false
+    ),
+    f!(
+        "service_funding",
+        "服务群众专项经费",
+        "special service funding paid",
+        ["专项经费"],
+        Yuan,
+        false
+    ),
+    f!(
+        "designed_households",
+        "设计户数",
+        "designed households",
+        ["规划户数", "住宅区总户数"],
+        Households,
+        true
+    ),
+    f!(
+        "occupied_households",
+        "入住户数",
+        "occupied households",
+        ["已入住户数"],
+        Households,
+        true
+    ),
+    f!(
+        "occupancy",
+        "入住率",
+        "occupancy",
+        ["居民入住率"],
+        Percent,
+        false
+    ),
+    f!(
+        "arrangement",
+        "管理安排",
+        "arrangement",
+        ["组织安排"],
+        Category,
+        values = &[
+            (
+                "residents_committee",
+                &["成立社区居民委员会", "成立居委会", "居委会"]
+            ),
+            ("residents_group", &["成立居民小组", "居民小组"]),
+            (
+                "join_neighbour",
+                &["纳入邻近社区", "纳入邻近社区居民委员会管理"]
+            ),
+            ("community", &["设置社区", "设立社区"]),
+            ("none", &["无"])
+        ]
+    ),
+    f!(
+        "meeting_type",
+        "会议类型",
+        "meeting type",
+        ["会议"],
+        Category,
+        values = &[
+            ("residents_meeting", &["居民会议"]),
+            ("representatives_meeting", &["居民代表会议"]),
+            (
+                "consultation_meeting",
+                &["社区协商议事会议", "协商议事会议"]
+            ),
+            ("hearing", &["听证会", "社区社会事务听证会"])
+        ]
+    ),
+    f!(
+        "entitled",
+        "应到人数",
+        "entitled to attend",
+        ["应到"],
+        Persons,
+        true
+    ),
+    f!(
+        "present",
+        "出席人数",
+        "present",
+        ["实到人数", "出席"],
+        Persons,
+        true
+    ),
+    f!(
+        "in_favour",
+        "赞成人数",
+        "in favour",
+        ["同意人数", "赞成"],
+        Persons,
+        true
+    ),
+];
+
+/// Number of fields; records are arrays of this length.
+pub fn field_count() -> usize {
+    FIELDS.len()
+}
+
+/// Looks a field up by English id, Chinese header or alias (exact, after trimming and
+/// removing a unit suffix in brackets such as `(m²)` or `（户）`).
+pub fn lookup(header: &str) -> Option<FieldId> {
+    let h = strip_unit_suffix(header.trim());
+    FIELDS
+        .iter()
+        .position(|f| f.id == h || f.zh == h || f.aliases.contains(&h))
+        .and_then(|i| u16::try_from(i).ok())
+        .map(FieldId)
+}
+
+/// Looks a field up by English id only (policy files).
+pub fn by_id(id: &str) -> Option<FieldId> {
+    FIELDS
+        .iter()
+        .position(|f| f.id == id)
+        .and_then(|i| u16::try_from(i).ok())
+        .map(FieldId)
+}
+
+fn strip_unit_suffix(h: &str) -> &str {
+    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
+        if let Some(stripped) = h.strip_suffix(close) {
+            if let Some(pos) = stripped.rfind(open) {
+                let inner = &stripped[pos + open.len_utf8()..];
+                if inner.chars().count() <= 6 && pos > 0 {
+                    return h[..pos].trim_end();
+                }
+            }
+        }
+    }
+    h
+}
+
+/// The closest known field name to a header that matched nothing, when it is close enough
+/// to be a likely misspelling.
+pub fn suggest(header: &str) -> Option<&'static str> {
+    let h = strip_unit_suffix(header.trim());
+    let hl = h.to_lowercase();
+    let mut best: Option<(usize, &'static str)> = None;
+    for f in FIELDS {
+        for cand in std::iter::once(f.id)
+            .chain(std::iter::once(f.zh))
+            .chain(f.aliases.iter().copied())
+        {
+            let d = edit_distance(&hl, &cand.to_lowercase());
+            let len = cand.chars().count().max(h.chars().count());
+            // ASCII ids: allow 1 edit up to 5 chars, 2 up to 10, 3 beyond.
+            // Chinese headers are short and dense: allow 1 edit from 3 characters.
+            let ascii = cand.is_ascii();
+            let limit = if ascii {
+                match len {
+                    0..=3 => 0,
+                    4..=5 => 1,
+                    6..=10 => 2,
+                    _ => 3,
+                }
+            } else if len >= 3 {
+                1
+            } else {
+                0
+            };
+            if d > 0 && d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, f.id));
+            }
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// Parses a category value (English id or Chinese word) for a field; returns its index.
+pub fn category_index(field: FieldId, value: &str) -> Option<u8> {
+    let v = value.trim();
+    field
+        .def()
+        .values
+        .iter()
+        .position(|(id, zh)| *id == v || zh.contains(&v))
+        .and_then(|i| u8::try_from(i).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_and_english_headers() {
+        assert_eq!(lookup("户数"), by_id("households"));
+        assert_eq!(lookup("households"), by_id("households"));
+        assert_eq!(lookup("常住人口"), by_id("residents"));
+        assert_eq!(lookup("户籍人口"), by_id("registered_residents"));
+        assert_eq!(lookup("社区服务用房面积(m²)"), by_id("service_space"));
+        assert_eq!(lookup("户数（户）"), by_id("households"));
+        assert!(lookup("备注").is_none());
+    }
+
+    #[test]
+    fn misspellings_get_suggestions() {
+        assert_eq!(suggest("housholds"), Some("households"));
+        assert_eq!(suggest("residnets"), Some("residents"));
+        assert_eq!(suggest("户籍人囗"), Some("registered_residents"));
+        assert_eq!(suggest("备注"), None);
+        assert_eq!(suggest("notes"), None);
+    }
+
+    #[test]
+    fn ids_are_unique_and_headers_unambiguous() {
+        let mut seen = std::collections::HashSet::new();
+        for f in FIELDS {
+            for h in std::iter::once(f.id)
+                .chain(std::iter::once(f.zh))
+                .chain(f.aliases.iter().copied())
+            {
+                assert!(seen.insert(h), "header `{h}` is used twice");
+            }
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! One input record (a community, a new residential area or a meeting): a value or
+//! nothing for every known field. Missing is never zero.
+
+use serde::Serialize;
+
+use crate::field::{self, FieldId, Subject, Unit};
+use crate::num::Num;
+
+/// A field's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Val {
+    /// A number (households, m², yuan, a share …).
+    Num(Num),
+    /// Yes or no.
+    Flag(bool),
+    /// A category, as an index into the field's values.
+    Cat(u8),
+    /// Free text.
+    Text(String),
+}
+
+/// A record: one optional value per field in [`field::FIELDS`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    vals: Vec<Option<Val>>,
+}
+
+impl Default for Record {
+    fn default() -> Self {
+        Record::new()
+    }
+}
+
+/// Why a value cannot be stored in a field.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// The text is not of the field's form.
+    #[error("{0}")]
+    Form(String),
+}
+
+impl Record {
+    /// An empty record: every field missing.
+    pub fn new() -> Record {
+        Record {
+            vals: vec![None; field::field_count()],
+        }
+    }
+
+    /// Sets a field.
+    pub fn set(&mut self, f: FieldId, v: Val) {
+        if let Some(slot) = self.vals.get_mut(f.index()) {
+            *slot = Some(v);
+        }
+    }
+
+    /// Clears a field.
+    pub fn clear(&mut self, f: FieldId) {
+        if let Some(slot) = self.vals.get_mut(f.index()) {
+            *slot = None;
+        }
+    }
+
+    /// Clears every field, keeping the allocation.
+    pub fn reset(&mut self) {
+        for v in &mut self.vals {
+            *v = None;
+        }
+    }
+
+    /// A field's value as given.
+    pub fn get(&self, f: FieldId) -> Option<&Val> {
+        self.vals.get(f.index()).and_then(Option::as_ref)
+    }
+
+    /// A number, including values derived from others (occupancy from occupied and
+    /// designed households).
+    pub fn num(&self, f: FieldId) -> Option<Num> {
+        match self.get(f) {
+            Some(Val::Num(n)) => Some(*n),
+            Some(_) => None,
+            None => self.derived(f),
+        }
+    }
+
+    /// Whether a number was derived rather than given.
+    pub fn is_derived(&self, f: FieldId) -> bool {
+        self.get(f).is_none() && self.derived(f).is_some()
+    }
+
+    fn derived(&self, f: FieldId) -> Option<Num> {
+        if f.name() == "representatives" {
+            let a = self.num(field::by_id("resident_reps")?)?;
+            let b = self.num(field::by_id("unit_reps")?)?;
+            return a.checked_add(b);
+        }
+        if f.name() == "occupancy" {
+            let occ = self.num(field::by_id("occupied_households")?)?;
+            let des = self.num(field::by_id("designed_households")?)?;
+            if des.is_zero() {
+                return None;
+            }
+            return occ.checked_div(des);
+        }
+        None
+    }
+
+    /// A yes/no value.
+    pub fn flag(&self, f: FieldId) -> Option<bool> {
+        match self.get(f) {
+            Some(Val::Flag(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A category index.
+    pub fn cat(&self, f: FieldId) -> Option<u8> {
+        match self.get(f) {
+            Some(Val::Cat(c)) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// Free text.
+    pub fn text(&self, f: FieldId) -> Option<&str> {
+        match self.get(f) {
+            Some(Val::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// What the record describes (a community unless it says otherwise).
+    pub fn subject(&self) -> Subject {
+        let Some(f) = field::by_id("subject") else {
+            return Subject::Community;
+        };
+        match self.cat(f) {
+            Some(i) => f
+                .def()
+                .values
+                .get(usize::from(i))
+                .and_then(|(id, _)| Subject::parse(id))
+                .unwrap_or(Subject::Community),
+            None => Subject::Community,
+        }
+    }
+
+    /// The record's name, if given.
+    pub fn name(&self) -> Option<&str> {
+        self.text(field::by_id("name")?)
+    }
+
+    /// Parses text into a field's value. Empty text is `Ok(None)` (missing).
+    pub fn parse_value(f: FieldId, text: &str) -> Result<Option<Val>, ValueError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        let def = f.def();
+        match def.unit {
+            Unit::Text => Ok(Some(Val::Text(t.to_string()))),
+            Unit::Flag => match t.to_lowercase().as_str() {
+                "是" | "yes" | "y" | "true" | "1" | "新建" => Ok(Some(Val::Flag(true))),
+                "否" | "no" | "n" | "false" | "0" => Ok(Some(Val::Flag(false))),
+                _ => Err(ValueError::Form(format!(
+                    "`{t}` is not yes or no; write 是/否, yes/no, true/false or 1/0"
+                ))),
+            },
+            Unit::Category => match field::category_index(f, t) {
+                Some(i) => Ok(Some(Val::Cat(i))),
+                None => {
+                    let known: Vec<String> = def
+                        .values
+                        .iter()
+                        .map(|(id, zh)| format!("{id} ({})", zh.join("/")))
+                        .collect();
+                    Err(ValueError::Form(format!(
+                        "`{t}` is not a known value; use one of: {}",
+                        known.join(", ")
+                    )))
+                }
+            },
+            Unit::Percent => {
+                let has_sign = t.ends_with('%') || t.ends_with('％') || t.ends_with('‰');
+                let n = Num::parse(t).ok_or_else(|| {
+                    ValueError::Form(format!("`{t}` is not a share; write 60% or 0.6"))
+                })?;
+                if !has_sign && n > Num::int(1) {
+                    return Err(ValueError::Form(format!(
+                        "`{t}` is ambiguous as a share; write `{t}%` or a fraction such as 0.6"
+                    )));
+                }
+                if n.is_negative() {
+                    return Err(ValueError::Form(format!("`{t}` is negative")));
+                }
+                Ok(Some(Val::Num(n)))
+            }
+            _ => {
+                let n = Num::parse(t).ok_or_else(|| {
+                    ValueError::Form(format!(
+                        "`{t}` is not a number (write digits, e.g. 1234 or 1234.5)"
+                    ))
+                })?;
+                if n.is_negative() {
+                    return Err(ValueError::Form(format!(
+                        "`{t}` is negative; {} cannot be",
+                        def.en
+                    )));
+                }
+                if def.whole && !n.is_integer() {
+                    return Err(ValueError::Form(format!(
+                        "`{t}` is not a whole number; {} are counted in whole units",
+                        def.en
+                    )));
+                }
+                Ok(Some(Val::Num(n)))
+            }
+        }
+    }
+}
+
+/// A value for JSON output.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum JsonVal {
+    /// A number.
+    Num(Num),
+    /// A flag.
+    Flag(bool),
+    /// A category id or text.
+    Text(String),
+}
+
+impl JsonVal {
+    /// The JSON form of a field's value.
+    pub fn of(f: FieldId, v: &Val) -> JsonVal {
+        match v {
+            Val::Num(n) => JsonVal::Num(*n),
+            Val::Flag(b) => JsonVal::Flag(*b),
+            Val::Cat(i) => JsonVal::Text(
+                f.def()
+                    .values
+                    .get(usize::from(*i))
+                    .map_or_else(String::new, |(id, _)| (*id).to_string()),
+            ),
+            Val::Text(t) => JsonVal::Text(t.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fid(n: &str) -> FieldId {
+        field::by_id(n).unwrap_or(FieldId(0))
+    }
+
+    #[test]
+    fn missing_is_not_zero() {
+        let r = Record::new();
+        assert_eq!(r.num(fid("households")), None);
+    }
+
+    #[test]
+    fn parses_by_unit() {
+        assert_eq!(
+            Record::parse_value(fid("households"), "2,345"),
+            Ok(Some(Val::Num(Num::int(2345))))
+        );
+        assert!(Record::parse_value(fid("households"), "12.5").is_err());
+        assert!(Record::parse_value(fid("households"), "-3").is_err());
+        assert_eq!(Record::parse_value(fid("households"), "  "), Ok(None));
+        assert_eq!(
+            Record::parse_value(fid("occupancy"), "55%"),
+            Ok(Num::parse("0.55").map(Val::Num))
+        );
+        assert!(Record::parse_value(fid("occupancy"), "55").is_err());
+        assert_eq!(
+            Record::parse_value(fid("is_new"), "是"),
+            Ok(Some(Val::Flag(true)))
+        );
+        assert_eq!(
+            Record::parse_value(fid("kind"), "城市"),
+            Ok(Some(Val::Cat(0)))
+        );
+        assert!(Record::parse_value(fid("kind"), "suburb").is_err());
+    }
+
+    #[test]
+    fn occupancy_is_derived() {
+        let mut r = Record::new();
+        r.set(fid("designed_households"), Val::Num(Num::int(2000)));
+        r.set(fid("occupied_households"), Val::Num(Num::int(1100)));
+        assert_eq!(r.num(fid("occupancy")), Num::parse("55%"));
+        assert!(r.is_derived(fid("occupancy")));
+    }
+}
