@@ -108,7 +108,7 @@ pub enum Basis {
     /// Chosen by tier(s) of a table.
     Tiers { by: FieldId, tiers: Vec<usize> },
     /// Dated: the step or stage in force.
-    Dated { label: String },
+    Dated { dated: DatedBy },
 }
 
 /// A requirement as evaluated.
@@ -555,7 +555,7 @@ pub fn bounds_interval(min: Option<&Bound>, max: Option<&Bound>, d: Date) -> Opt
     })
 }
 
-fn dated_label(min: Option<&Bound>, max: Option<&Bound>, d: Date) -> Option<String> {
+fn dated_label(min: Option<&Bound>, max: Option<&Bound>, d: Date) -> Option<DatedBy> {
     for b in [min, max].into_iter().flatten() {
         if let Value::Dated(s) = &b.value {
             return s.at(d).map(|(_, l)| l);
@@ -685,7 +685,7 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                 return f;
             };
             let basis = match dated_label(min.as_ref(), max.as_ref(), as_of) {
-                Some(label) => Basis::Dated { label },
+                Some(dated) => Basis::Dated { dated },
                 None => Basis::Fixed,
             };
             let mut req = Required {
@@ -1080,6 +1080,7 @@ fn judge_decision(f: &mut Finding, rec: &Record, measure: FieldId, cases: &[Case
         .iter()
         .filter_map(|i| cases.get(*i).map(|c| c.outcomes.clone()))
         .collect();
+    f.actual_outcome = rec.cat(measure);
     if decided.is_empty() {
         if !unknown_fields.is_empty() {
             f.status = Status::MissingData;
@@ -1421,7 +1422,7 @@ fn roster_rule(
                     continue;
                 };
                 let basis = match dated_label(min.as_ref(), max.as_ref(), opts.as_of) {
-                    Some(label) => Basis::Dated { label },
+                    Some(dated) => Basis::Dated { dated },
                     None => Basis::Fixed,
                 };
                 f.required = Some(Required {

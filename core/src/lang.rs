@@ -248,7 +248,7 @@ pub fn requirement_text(plan: &Plan, f: &Finding, lang: Lang) -> String {
                         Lang::Zh => "未取整",
                         Lang::En => "before rounding",
                     },
-                    interval_text(e, Unit::Count, lang)
+                    interval_text(e, unit, lang)
                 );
             }
         }
@@ -259,11 +259,8 @@ pub fn requirement_text(plan: &Plan, f: &Finding, lang: Lang) -> String {
                 Lang::En => write!(s, " (tier {})", list.join(" and ")),
             };
         }
-        Basis::Dated { label } => {
-            let _ = match lang {
-                Lang::Zh => write!(s, " ({label})"),
-                Lang::En => write!(s, " ({label})"),
-            };
+        Basis::Dated { dated } => {
+            let _ = write!(s, " ({})", dated_text(dated, lang));
         }
         Basis::Fixed => {
             if let Some(e) = &req.exact {
@@ -279,6 +276,44 @@ pub fn requirement_text(plan: &Plan, f: &Finding, lang: Lang) -> String {
         }
     }
     s
+}
+
+/// Which step or stage of a schedule applies, in words.
+pub fn dated_text(d: &DatedBy, lang: Lang) -> String {
+    match (d, lang) {
+        (
+            DatedBy::Step {
+                from,
+                until: Some(u),
+            },
+            Lang::Zh,
+        ) => format!("{from}至{u}适用"),
+        (DatedBy::Step { from, until: None }, Lang::Zh) => format!("自{from}起适用"),
+        (
+            DatedBy::Step {
+                from,
+                until: Some(u),
+            },
+            Lang::En,
+        ) => format!("in force {from} to {u}"),
+        (DatedBy::Step { from, until: None }, Lang::En) => format!("in force from {from}"),
+        (
+            DatedBy::Stage {
+                number,
+                first_year,
+                last_year,
+            },
+            Lang::Zh,
+        ) => format!("第{number}阶段 {first_year}–{last_year}年"),
+        (
+            DatedBy::Stage {
+                number,
+                first_year,
+                last_year,
+            },
+            Lang::En,
+        ) => format!("stage {number}, {first_year}–{last_year}"),
+    }
 }
 
 /// A remedy in words.
@@ -383,6 +418,19 @@ pub fn reason_text(r: &Reason, lang: Lang) -> String {
         (Reason::Undecided, Lang::En) => "the document does not decide this case".into(),
         (Reason::NoWholeValue, Lang::Zh) => "没有整数能满足此要求".into(),
         (Reason::NoWholeValue, Lang::En) => "no whole number meets the requirement".into(),
+    }
+}
+
+fn unit_whole(f: &Finding) -> bool {
+    f.measure.is_some_and(|m| m.def().whole)
+}
+
+/// `「word」`, or nothing when the text has no strength word.
+pub fn word_mark(word: &str) -> String {
+    if word.is_empty() {
+        String::new()
+    } else {
+        format!("「{word}」")
     }
 }
 
@@ -515,7 +563,26 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
                     };
                 }
             }
-            if !req.is_empty() {
+            let contradictory = f
+                .required
+                .as_ref()
+                .and_then(|r| r.interval)
+                .is_some_and(|iv| {
+                    if unit_whole(f) {
+                        iv.has_no_whole()
+                    } else {
+                        iv.is_empty()
+                    }
+                });
+            if contradictory {
+                let _ = match lang {
+                    Lang::Zh => write!(s, ";各档要求互相矛盾,没有数值能同时满足"),
+                    Lang::En => write!(
+                        s,
+                        "; the tiers contradict each other: no value meets them all"
+                    ),
+                };
+            } else if !req.is_empty() {
                 let _ = match lang {
                     Lang::Zh => write!(s, ";两档同时满足需 {req}"),
                     Lang::En => write!(s, "; meeting every tier needs {req}"),

@@ -209,8 +209,8 @@ pub struct Growth {
 }
 
 impl Schedule {
-    /// The value in force on a date, if any, with a note of which step or stage gave it.
-    pub fn at(&self, d: Date) -> Option<(Num, String)> {
+    /// The value in force on a date, if any, with which step or stage gave it.
+    pub fn at(&self, d: Date) -> Option<(Num, DatedBy)> {
         // explicit steps win over growth; the latest starting step that covers the date
         let mut best: Option<&Step> = None;
         for s in &self.steps {
@@ -222,8 +222,13 @@ impl Schedule {
             }
         }
         if let Some(s) = best {
-            let until = s.until.map(|u| u.to_string()).unwrap_or_default();
-            return Some((s.value, format!("{}..{}", s.from, until)));
+            return Some((
+                s.value,
+                DatedBy::Step {
+                    from: s.from,
+                    until: s.until,
+                },
+            ));
         }
         let g = self.growth.as_ref()?;
         if d.year < g.from_year || g.every_years == 0 {
@@ -234,9 +239,27 @@ impl Schedule {
         let end = start + g.every_years as i32 - 1;
         Some((
             g.base.mul(g.factor.pow(stage)),
-            format!("stage {} ({start}–{end})", stage + 1),
+            DatedBy::Stage {
+                number: stage + 1,
+                first_year: start,
+                last_year: end,
+            },
         ))
     }
+}
+
+/// Which part of a schedule gave a dated value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum DatedBy {
+    /// An explicit step.
+    Step { from: Date, until: Option<Date> },
+    /// A growth stage (1-based) covering whole years.
+    Stage {
+        number: u32,
+        first_year: i32,
+        last_year: i32,
+    },
 }
 
 /// A bound on a number, with the word that set it.

@@ -130,8 +130,7 @@ pub fn finding_json(plan: &Plan, f: &Finding, lang: Lang) -> J {
         (Some(o), Some(m)) => json!(m.def().values.get(usize::from(o)).map(|v| v.0)),
         _ => json!(f.actual),
     };
-    let grade =
-        matches!(f.status, Status::Fail | Status::Ambiguous).then(|| r.strength.grade().name());
+    let grade = (f.status == Status::Fail).then(|| r.strength.grade().name());
     let mut o = json!({
         "policy": p.meta.id,
         "rule": r.id,
@@ -399,7 +398,7 @@ pub fn to_csv(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> Stri
                     .as_ref()
                     .map(|x| x.code().to_string())
                     .unwrap_or_default(),
-                if matches!(f.status, Status::Fail | Status::Ambiguous) {
+                if f.status == Status::Fail {
                     r.strength.grade().name().to_string()
                 } else {
                     String::new()
@@ -617,20 +616,20 @@ fn write_finding(s: &mut String, plan: &Plan, f: &Finding, lang: Lang) {
     let Some((p, r)) = plan.rule(f.rule) else {
         return;
     };
-    let grade = if matches!(f.status, Status::Fail | Status::Ambiguous) {
+    let grade = if f.status == Status::Fail {
         format!(" {}", lang::grade_label(r.strength.grade(), lang))
     } else {
         String::new()
     };
     let _ = writeln!(
         s,
-        "  {} {}/{} [{}] {}「{}」{}: {}",
+        "  {} {}/{} [{}] {}{}{}: {}",
         icon(f.status),
         p.meta.id,
         r.id,
         r.clause,
         lang::strength_label(r.strength, lang),
-        r.word,
+        lang::word_mark(&r.word),
         grade,
         lang::message(plan, f, lang)
     );
