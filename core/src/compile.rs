@@ -668,7 +668,7 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
     })
 }
 
-fn present_keys(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
+fn present_keys(r: &RawRule, rule_span: &Range<usize>) -> Vec<(&'static str, Range<usize>)> {
     let mut v: Vec<(&'static str, Range<usize>)> = Vec::new();
     macro_rules! k {
         ($name:ident) => {
@@ -680,7 +680,10 @@ fn present_keys(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
     macro_rules! kv {
         ($name:ident) => {
             if let Some(x) = &r.$name {
-                v.push((stringify!($name), x.first().map_or(0..0, |f| f.span())));
+                v.push((
+                    stringify!($name),
+                    x.first().map_or(rule_span.clone(), |f| f.span()),
+                ));
             }
         };
     }
@@ -742,7 +745,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
     }
     let allowed = allowed_keys(kind);
     let mut bad = false;
-    for (k, sp) in present_keys(r) {
+    for (k, sp) in present_keys(r, &span) {
         if !allowed.contains(&k) {
             cx.err(
                 Code::UnknownKey,

@@ -46,6 +46,9 @@ pub fn num_unit(n: Num, unit: Unit, lang: Lang) -> String {
         (_, Unit::SquareMetres) => format!("{v} m²"),
         (Lang::Zh, _) => format!("{v}{sym}"),
         (Lang::En, _) if sym.is_empty() => v,
+        (Lang::En, Unit::Households | Unit::Persons | Unit::Years) if n == Num::ONE => {
+            format!("{v} {}", sym.trim_end_matches('s'))
+        }
         (Lang::En, _) => format!("{v} {sym}"),
     }
 }
@@ -458,6 +461,10 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
         .unwrap_or_default();
     let actual = match (f.actual, f.actual_outcome, rule.shape.measure()) {
         (_, Some(o), Some(m)) => category_label(m, o, lang),
+        // "households 2000", not "households 2000 households"
+        (Some(a), _, _) if lang == Lang::En && matches!(unit, Unit::Households | Unit::Persons) => {
+            a.to_decimal(2)
+        }
         (Some(a), _, _) => num_unit(a, unit, lang),
         _ => String::new(),
     };

@@ -23,6 +23,7 @@
 //! assert_eq!(size.status, shequ::Status::Fail);
 //! ```
 
+pub mod batch;
 pub mod compile;
 pub mod date;
 pub mod diag;

@@ -509,10 +509,17 @@ pub fn to_table(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> St
         } else {
             "not in force"
         };
+        let (title, issuer) = match lang {
+            Lang::Zh => (p.meta.title.as_str(), p.meta.issuer.as_str()),
+            Lang::En => (
+                p.meta.title_en.as_deref().unwrap_or(&p.meta.title),
+                p.meta.issuer_en.as_deref().unwrap_or(&p.meta.issuer),
+            ),
+        };
         let _ = writeln!(
             s,
-            "  {} · {} · {} {} · {force}",
-            p.meta.id, p.meta.title, p.meta.issuer, p.meta.published
+            "  {} · {title} · {issuer} {} · {force}",
+            p.meta.id, p.meta.published
         );
     }
     let _ = writeln!(s);
@@ -641,5 +648,16 @@ fn write_finding(s: &mut String, plan: &Plan, f: &Finding, lang: Lang) {
             ""
         };
         let _ = writeln!(s, "      「{q}{more}」 — {} {}", p.meta.title, r.location);
+        if let Some(rd) = r.reading.as_ref().filter(|_| f.status == Status::Ambiguous) {
+            let _ = writeln!(
+                s,
+                "      {}: {rd}",
+                if lang == Lang::Zh {
+                    "解读"
+                } else {
+                    "reading"
+                }
+            );
+        }
     }
 }

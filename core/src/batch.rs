@@ -1,0 +1,487 @@
+//! The batch path for notebooks: a roster as columns in, per-rule status and shortfall
+//! columns (and per-payer money columns) out. Policies are compiled once into the
+//! [`Plan`]; rows are evaluated with one reused record per worker, and large batches can
+//! be split across threads.
+
+use crate::eval::{Options, Plan, RecordResult, RuleRef, Status};
+use crate::field::{self, FieldId, Unit};
+use crate::input::Roster;
+use crate::money::Fen;
+use crate::num::Num;
+use crate::record::{Record, Val};
+
+/// One input column.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Column {
+    /// Numbers (households, m², yuan, shares as fractions …).
+    Num(Vec<Option<Num>>),
+    /// Yes/no values.
+    Flag(Vec<Option<bool>>),
+    /// Category values as text (English ids or Chinese words).
+    Text(Vec<Option<String>>),
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Column::Num(v) => v.len(),
+            Column::Flag(v) => v.len(),
+            Column::Text(v) => v.len(),
+        }
+    }
+}
+
+/// Why a column cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnError {
+    /// The column's name is not a field.
+    #[error("column `{name}` is not a known field{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownField {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// The column's length differs from the batch's.
+    #[error("column `{name}` has {len} values, but the batch has {expected} rows")]
+    Length {
+        name: String,
+        len: usize,
+        expected: usize,
+    },
+    /// A value is not of the field's form.
+    #[error("column `{name}`, row {row}: {message}")]
+    Value {
+        name: String,
+        row: usize,
+        message: String,
+    },
+    /// The column's kind does not suit the field.
+    #[error("column `{name}` holds {given}, but `{field}` takes {wanted}")]
+    Kind {
+        name: String,
+        field: String,
+        given: &'static str,
+        wanted: &'static str,
+    },
+}
+
+/// A roster as columns, checked against the field registry.
+#[derive(Clone, Debug, Default)]
+pub struct Columns {
+    len: usize,
+    cols: Vec<(FieldId, Column)>,
+}
+
+impl Columns {
+    /// An empty batch of `len` rows.
+    pub fn new(len: usize) -> Columns {
+        Columns {
+            len,
+            cols: Vec::new(),
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Adds a column by field id or Chinese header. Numbers for whole fields must be
+    /// whole; categories are checked; nothing is coerced silently.
+    pub fn add(&mut self, name: &str, col: Column) -> Result<(), ColumnError> {
+        let Some(f) = field::lookup(name) else {
+            return Err(ColumnError::UnknownField {
+                name: name.to_string(),
+                suggestion: field::suggest(name).map(str::to_string),
+            });
+        };
+        if col.len() != self.len {
+            return Err(ColumnError::Length {
+                name: name.to_string(),
+                len: col.len(),
+                expected: self.len,
+            });
+        }
+        let unit = f.def().unit;
+        let kind_err = |given, wanted| ColumnError::Kind {
+            name: name.to_string(),
+            field: f.name().to_string(),
+            given,
+            wanted,
+        };
+        match (&col, unit) {
+            (Column::Num(v), u) if u.is_numeric() => {
+                for (row, x) in v.iter().enumerate() {
+                    if let Some(n) = x {
+                        if n.is_negative()
+                            || (f.def().whole && !n.is_integer())
+                            || (u == Unit::Percent && *n > Num::int(100))
+                        {
+                            let message = if n.is_negative() {
+                                format!("{} is negative", n.to_decimal(4))
+                            } else if f.def().whole && !n.is_integer() {
+                                format!("{} is not a whole number", n.to_decimal(4))
+                            } else {
+                                format!(
+                                    "{} is not a share (give fractions such as 0.6)",
+                                    n.to_decimal(4)
+                                )
+                            };
+                            return Err(ColumnError::Value {
+                                name: name.to_string(),
+                                row: row + 1,
+                                message,
+                            });
+                        }
+                    }
+                }
+            }
+            (Column::Num(_), _) => {
+                return Err(kind_err(
+                    "numbers",
+                    if unit == Unit::Flag {
+                        "yes/no values"
+                    } else {
+                        "text"
+                    },
+                ))
+            }
+            (Column::Flag(_), Unit::Flag) => {}
+            (Column::Flag(_), _) => {
+                return Err(kind_err(
+                    "yes/no values",
+                    if unit.is_numeric() { "numbers" } else { "text" },
+                ))
+            }
+            (Column::Text(v), Unit::Category | Unit::Text | Unit::Flag) => {
+                for (row, x) in v.iter().enumerate() {
+                    if let Some(t) = x {
+                        if let Err(e) = Record::parse_value(f, t) {
+                            return Err(ColumnError::Value {
+                                name: name.to_string(),
+                                row: row + 1,
+                                message: e.to_string(),
+                            });
+                        }
+                    }
+                }
+            }
+            (Column::Text(v), _) => {
+                // numbers given as text: parse them, reporting the first bad one
+                let mut out = Vec::with_capacity(v.len());
+                for (row, x) in v.iter().enumerate() {
+                    match x {
+                        None => out.push(None),
+                        Some(t) => match Record::parse_value(f, t) {
+                            Ok(Some(Val::Num(n))) => out.push(Some(n)),
+                            Ok(_) => out.push(None),
+                            Err(e) => {
+                                return Err(ColumnError::Value {
+                                    name: name.to_string(),
+                                    row: row + 1,
+                                    message: e.to_string(),
+                                })
+                            }
+                        },
+                    }
+                }
+                self.cols.retain(|(g, _)| *g != f);
+                self.cols.push((f, Column::Num(out)));
+                return Ok(());
+            }
+        }
+        self.cols.retain(|(g, _)| *g != f);
+        self.cols.push((f, col));
+        Ok(())
+    }
+
+    /// The columns of a parsed roster.
+    pub fn from_roster(roster: &Roster) -> Columns {
+        let mut c = Columns::new(roster.records.len());
+        for (fi, def) in field::FIELDS.iter().enumerate() {
+            let f = FieldId(fi as u16);
+            if roster.records.iter().all(|r| r.get(f).is_none()) {
+                continue;
+            }
+            let col = match def.unit {
+                Unit::Flag => Column::Flag(roster.records.iter().map(|r| r.flag(f)).collect()),
+                Unit::Category => Column::Text(
+                    roster
+                        .records
+                        .iter()
+                        .map(|r| {
+                            r.cat(f).and_then(|i| {
+                                def.values.get(usize::from(i)).map(|v| v.0.to_string())
+                            })
+                        })
+                        .collect(),
+                ),
+                Unit::Text => Column::Text(
+                    roster
+                        .records
+                        .iter()
+                        .map(|r| r.text(f).map(str::to_string))
+                        .collect(),
+                ),
+                _ => Column::Num(
+                    roster
+                        .records
+                        .iter()
+                        .map(|r| {
+                            r.get(f)
+                                .and_then(|v| if let Val::Num(n) = v { Some(*n) } else { None })
+                        })
+                        .collect(),
+                ),
+            };
+            c.cols.push((f, col));
+        }
+        c
+    }
+
+    fn fill(&self, row: usize, rec: &mut Record) {
+        rec.reset();
+        for (f, col) in &self.cols {
+            let v = match col {
+                Column::Num(v) => v.get(row).copied().flatten().map(Val::Num),
+                Column::Flag(v) => v.get(row).copied().flatten().map(Val::Flag),
+                Column::Text(v) => v
+                    .get(row)
+                    .and_then(|x| x.as_deref())
+                    .and_then(|t| Record::parse_value(*f, t).ok().flatten()),
+            };
+            if let Some(v) = v {
+                rec.set(*f, v);
+            }
+        }
+    }
+
+    /// The record of one row.
+    pub fn record(&self, row: usize) -> Record {
+        let mut r = Record::new();
+        self.fill(row, &mut r);
+        r
+    }
+}
+
+/// The columnar result: for each per-record rule, a status and a shortfall column; for
+/// each money rule, a total and a per-payer column (fen).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchResult {
+    /// The rules, in column order.
+    pub rules: Vec<RuleRef>,
+    /// `status[i][row]`: the status of rule `rules[i]` on a row; `None` when the rule
+    /// does not judge that row's subject (a meeting rule on a community row).
+    pub status: Vec<Vec<Option<Status>>>,
+    /// `shortfall[i][row]`.
+    pub shortfall: Vec<Vec<Option<Num>>>,
+    /// Money rules, in column order.
+    pub money_rules: Vec<RuleRef>,
+    /// `money_total[j][row]` in fen; `None` when not computed (missing data, not applicable).
+    pub money_total: Vec<Vec<Option<Fen>>>,
+    /// `money_shares[j][payer][row]` in fen, including any excess the payer bears.
+    pub money_shares: Vec<Vec<Vec<Option<Fen>>>>,
+}
+
+impl Plan {
+    /// Evaluates a columnar batch. `threads` > 1 splits the rows across that many threads
+    /// (use 1 on targets without threads, such as the browser).
+    pub fn evaluate_columns(&self, cols: &Columns, opts: &Options, threads: usize) -> BatchResult {
+        let rules: Vec<RuleRef> = self
+            .rule_refs()
+            .filter(|r| {
+                self.rule(*r).is_some_and(|(_, x)| {
+                    x.subject != field::Subject::Roster
+                        && !matches!(x.shape, crate::model::Shape::Money(_))
+                })
+            })
+            .collect();
+        let money_rules: Vec<RuleRef> = self
+            .rule_refs()
+            .filter(|r| {
+                self.rule(*r)
+                    .is_some_and(|(_, x)| matches!(x.shape, crate::model::Shape::Money(_)))
+            })
+            .collect();
+        let n = cols.len();
+        let threads = threads.clamp(1, 64).min(n.max(1));
+        let chunk = n.div_ceil(threads).max(1);
+        let run = |start: usize, end: usize| -> Vec<RecordResult> {
+            let mut rec = Record::new();
+            (start..end)
+                .map(|row| {
+                    cols.fill(row, &mut rec);
+                    self.evaluate(&rec, opts)
+                })
+                .collect()
+        };
+        let results: Vec<RecordResult> = if threads == 1 {
+            run(0, n)
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let start = t * chunk;
+                        let end = ((t + 1) * chunk).min(n);
+                        s.spawn(move || run(start, end.max(start)))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        let mut status = vec![vec![None; n]; rules.len()];
+        let mut shortfall = vec![vec![None; n]; rules.len()];
+        let mut money_total = vec![vec![None; n]; money_rules.len()];
+        let mut money_shares: Vec<Vec<Vec<Option<Fen>>>> = money_rules
+            .iter()
+            .map(|r| {
+                let payers = match self.rule(*r).map(|(_, x)| &x.shape) {
+                    Some(crate::model::Shape::Money(m)) => m.payers.len(),
+                    _ => 0,
+                };
+                vec![vec![None; n]; payers]
+            })
+            .collect();
+        for (row, res) in results.iter().enumerate() {
+            for f in &res.findings {
+                if let Some(i) = rules.iter().position(|r| *r == f.rule) {
+                    if let Some(c) = status.get_mut(i).and_then(|c| c.get_mut(row)) {
+                        *c = Some(f.status);
+                    }
+                    if let Some(c) = shortfall.get_mut(i).and_then(|c| c.get_mut(row)) {
+                        *c = f.shortfall;
+                    }
+                }
+            }
+            for o in &res.obligations {
+                if let Some(j) = money_rules.iter().position(|r| *r == o.rule) {
+                    if let Some(c) = money_total.get_mut(j).and_then(|c| c.get_mut(row)) {
+                        *c = o.total;
+                    }
+                    for (p, s) in o.shares_with_excess.iter().enumerate() {
+                        if let Some(c) = money_shares
+                            .get_mut(j)
+                            .and_then(|m| m.get_mut(p))
+                            .and_then(|c| c.get_mut(row))
+                        {
+                            *c = Some(*s);
+                        }
+                    }
+                }
+            }
+        }
+        BatchResult {
+            rules,
+            status,
+            shortfall,
+            money_rules,
+            money_total,
+            money_shares,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+
+    #[test]
+    fn columns_are_checked() {
+        let mut c = Columns::new(2);
+        assert!(matches!(
+            c.add("housholds", Column::Num(vec![None, None])),
+            Err(ColumnError::UnknownField {
+                suggestion: Some(_),
+                ..
+            })
+        ));
+        assert!(matches!(
+            c.add("户数", Column::Num(vec![None])),
+            Err(ColumnError::Length { .. })
+        ));
+        assert!(matches!(
+            c.add("户数", Column::Num(vec![Num::parse("1.5"), None])),
+            Err(ColumnError::Value { row: 1, .. })
+        ));
+        assert!(matches!(
+            c.add("kind", Column::Text(vec![Some("suburb".into()), None])),
+            Err(ColumnError::Value { row: 1, .. })
+        ));
+        assert!(matches!(
+            c.add("is_new", Column::Num(vec![None, None])),
+            Err(ColumnError::Kind { .. })
+        ));
+        assert!(c
+            .add("户数", Column::Text(vec![Some("2,000".into()), None]))
+            .is_ok());
+    }
+
+    #[test]
+    fn batch_matches_row_by_row_and_threads_agree() {
+        let Ok(plan) = crate::bundled::plan(&["xian-2023", "bijie-2017"]) else {
+            return;
+        };
+        let n = 50;
+        let mut c = Columns::new(n);
+        let hh: Vec<Option<Num>> = (0..n)
+            .map(|i| {
+                if i % 7 == 0 {
+                    None
+                } else {
+                    Some(Num::int(500 + 150 * i as i64))
+                }
+            })
+            .collect();
+        let res: Vec<Option<Num>> = (0..n)
+            .map(|i| Some(Num::int(1500 + 460 * i as i64)))
+            .collect();
+        let sp: Vec<Option<Num>> = (0..n)
+            .map(|i| Some(Num::int(300 + 40 * i as i64)))
+            .collect();
+        let kind: Vec<Option<String>> = (0..n)
+            .map(|i| Some(if i % 5 == 0 { "rural" } else { "urban" }.to_string()))
+            .collect();
+        assert!(c.add("households", Column::Num(hh)).is_ok());
+        assert!(c.add("residents", Column::Num(res)).is_ok());
+        assert!(c.add("service_space", Column::Num(sp)).is_ok());
+        assert!(c.add("kind", Column::Text(kind)).is_ok());
+        let opts = Options::at(Date::new(2024, 6, 30).unwrap_or(Date::year_start(2024)));
+        let one = plan.evaluate_columns(&c, &opts, 1);
+        let two = plan.evaluate_columns(&c, &opts, 2);
+        assert_eq!(one, two);
+        for row in 0..n {
+            let r = plan.evaluate(&c.record(row), &opts);
+            for f in &r.findings {
+                let i = one
+                    .rules
+                    .iter()
+                    .position(|x| *x == f.rule)
+                    .unwrap_or(usize::MAX);
+                assert_eq!(
+                    one.status
+                        .get(i)
+                        .and_then(|c| c.get(row))
+                        .copied()
+                        .flatten(),
+                    Some(f.status)
+                );
+                assert_eq!(
+                    one.shortfall
+                        .get(i)
+                        .and_then(|c| c.get(row))
+                        .copied()
+                        .flatten(),
+                    f.shortfall
+                );
+            }
+        }
+    }
+}

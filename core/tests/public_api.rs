@@ -1,0 +1,463 @@
+//! The public API as a user sees it: loading, linting, evaluating, reporting.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use shequ::diag::Code;
+use shequ::eval::Note;
+use shequ::{
+    bundled, compile, field, input, lint, report, Date, Fen, Lang, Num, Options, Plan, Record,
+    Status, Strength, Val,
+};
+
+fn date(s: &str) -> Date {
+    Date::parse(s).expect("date")
+}
+
+const HEAD: &str = r#"[policy]
+id = "test"
+title = "测试"
+issuer = "测试"
+published = 2020-01-01
+status = "in_force"
+jurisdiction = "测试"
+source = "src.txt"
+"#;
+
+fn diags(body: &str) -> Vec<shequ::Diagnostic> {
+    compile::compile(&format!("{HEAD}{body}"), "t.toml").1
+}
+
+fn first(body: &str) -> shequ::Diagnostic {
+    diags(body).into_iter().next().expect("a diagnostic")
+}
+
+const RULE: &str = r#"
+[[rule]]
+id = "r"
+clause = "T-1"
+location = "一"
+strength = "strict"
+word = "应"
+quote = "应不少于5人"
+"#;
+
+#[test]
+fn unknown_key_is_an_error_with_its_line_and_column() {
+    let d = first(&format!("{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nmin = {{ value = 5, word = \"不少于\" }}\ncolour = \"red\"\n"));
+    assert_eq!(d.code, Code::UnknownKey);
+    assert!(d.message.contains("colour"), "{}", d.message);
+    assert_eq!(
+        d.line, 20,
+        "line of `colour`: 8 header lines, a blank, 7 rule lines, 3 keys"
+    );
+    assert_eq!(d.column, 1);
+}
+
+#[test]
+fn a_key_of_another_kind_is_refused() {
+    let d = first(&format!("{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nmin = {{ value = 5, word = \"不少于\" }}\nby = \"households\"\n"));
+    assert_eq!(d.code, Code::UnknownKey);
+    assert!(
+        d.message
+            .contains("`by` does not belong to a rule of kind `minimum`"),
+        "{}",
+        d.message
+    );
+    assert_eq!(d.line, 20);
+}
+
+#[test]
+fn units_must_match() {
+    let d = first(&format!("{RULE}kind = \"minimum\"\nmeasure = \"service_space\"\nunit = \"households\"\nmin = {{ value = 5, word = \"不少于\" }}\n"));
+    assert_eq!(d.code, Code::UnitMismatch);
+    assert!(
+        d.message.contains("service_space") && d.message.contains("m2"),
+        "{}",
+        d.message
+    );
+    let d = first(&format!("{RULE}kind = \"ratio\"\nmeasure = \"workers\"\nbase = \"service_space\"\nmin = {{ value = \"60%\", word = \"不少于\" }}\n"));
+    assert_eq!(d.code, Code::UnitMismatch, "{d}");
+    let d = first(&format!("{RULE}kind = \"minimum\"\nmeasure = \"cross_appointment_share\"\nmin = {{ value = 60, word = \"不低于\" }}\n"));
+    assert_eq!(
+        d.code,
+        Code::UnitMismatch,
+        "a share written as 60 is caught: {d}"
+    );
+}
+
+#[test]
+fn boundary_words_are_checked() {
+    let d = first(&format!(
+        "{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nmin = {{ value = 5, word = \"以下\" }}\n"
+    ));
+    assert_eq!(d.code, Code::BoundaryWord);
+    assert!(d.help.unwrap_or_default().contains("max"));
+    let d = first(&format!(
+        "{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nmin = {{ value = 5, word = \"大概\" }}\n"
+    ));
+    assert_eq!(d.code, Code::BoundaryWord);
+    let d = first(&format!(
+        "{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nmin = {{ value = 5, word = \"\" }}\n"
+    ));
+    assert_eq!(d.code, Code::BoundaryWord, "an empty word needs a reading");
+}
+
+#[test]
+fn unknown_fields_get_suggestions() {
+    let d = first(&format!("{RULE}kind = \"minimum\"\nmeasure = \"housholds\"\nmin = {{ value = 5, word = \"不少于\" }}\n"));
+    assert_eq!(d.code, Code::UnknownField);
+    assert!(d.help.unwrap_or_default().contains("`households`"));
+}
+
+#[test]
+fn syntax_errors_have_positions() {
+    let d = compile::compile("[policy]\nid = \"x\"\ntitle = \n", "bad.toml").1;
+    let d = &d[0];
+    assert_eq!(d.code, Code::Syntax);
+    assert_eq!((d.file.as_str(), d.line), ("bad.toml", 3));
+}
+
+#[test]
+fn quotes_must_occur_in_the_source() {
+    let text = format!("{HEAD}{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nmin = {{ value = 5, word = \"不少于\" }}\n");
+    let (_, d) = lint::lint(&text, "t.toml", Some(Ok("社区工作者应不少于5人。")));
+    assert!(d.iter().all(|x| x.code != Code::QuoteNotFound), "{d:?}");
+    let (_, d) = lint::lint(&text, "t.toml", Some(Ok("社区工作者应不少于6人。")));
+    let q = d
+        .iter()
+        .find(|x| x.code == Code::QuoteNotFound)
+        .expect("quote-not-found");
+    assert_eq!(q.line, 16, "points at the quote");
+    assert!(q.help.as_deref().unwrap_or("").contains("应不少于"), "{q}");
+    let (_, d) = lint::lint(&text, "t.toml", Some(Err("no such file".into())));
+    assert!(d.iter().any(|x| x.code == Code::SourceMissing));
+}
+
+#[test]
+fn the_linter_finds_the_overlaps_and_gaps_of_the_two_documents() {
+    let mut all = Vec::new();
+    for (f, t) in bundled::FILES {
+        all.extend(lint::lint(t, f, None).1);
+    }
+    let overlaps: Vec<_> = all.iter().filter(|d| d.code == Code::TierOverlap).collect();
+    // 毕节 B-1 at exactly 6000 residents
+    assert!(overlaps
+        .iter()
+        .any(|d| d.rule.as_deref() == Some("service-station-space")
+            && d.message.contains("exactly 6000")));
+    // 西安 Y-8 at 2000 and at 4000 households, both contradictions
+    for n in ["2000", "4000"] {
+        assert!(
+            overlaps
+                .iter()
+                .any(|d| d.rule.as_deref() == Some("committee-by-households")
+                    && d.message.contains(&format!("exactly {n} households"))
+                    && d.message.contains("no value meets both")),
+            "{overlaps:?}"
+        );
+    }
+    // B-1's overlap is not a contradiction: 800 m² meets both
+    assert!(overlaps
+        .iter()
+        .any(|d| d.rule.as_deref() == Some("service-station-space")
+            && d.message.contains("only from 800 m² meets both")));
+    // B-14: under 3000 households with occupancy of 50 % or more
+    let gap = all
+        .iter()
+        .find(|d| d.code == Code::DecisionGap && d.rule.as_deref() == Some("new-area"))
+        .expect("B-14 gap");
+    assert!(
+        gap.message.contains("`designed_households` < 3000")
+            && gap.message.contains("`occupancy` ≥ 50%"),
+        "{}",
+        gap.message
+    );
+    // no errors in the bundled files
+    assert!(all.iter().all(|d| !d.is_error()), "{all:?}");
+}
+
+fn xian() -> Plan {
+    bundled::plan(&["xian-2023"]).expect("plan")
+}
+
+fn rec(pairs: &[(&str, &str)]) -> Record {
+    let mut r = Record::new();
+    for (k, v) in pairs {
+        let f = field::lookup(k).expect("field");
+        if let Some(v) = Record::parse_value(f, v).expect("value") {
+            r.set(f, v);
+        }
+    }
+    r
+}
+
+fn find<'a>(plan: &Plan, res: &'a shequ::RecordResult, rule: &str) -> &'a shequ::Finding {
+    res.findings
+        .iter()
+        .find(|f| plan.rule(f.rule).is_some_and(|(_, r)| r.id.0 == rule))
+        .expect("finding")
+}
+
+#[test]
+fn nothing_missing_is_treated_as_zero() {
+    let plan = xian();
+    let res = plan.evaluate(&Record::new(), &Options::at(date("2024-01-01")));
+    for f in &res.findings {
+        assert!(
+            matches!(f.status, Status::MissingData | Status::NotApplicable),
+            "{f:?}"
+        );
+        assert!(f.actual.is_none());
+    }
+}
+
+#[test]
+fn strength_filter_keeps_only_binding_rules() {
+    let plan = xian();
+    let mut o = Options::at(date("2024-01-01"));
+    o.min_strength = Some(Strength::Strict);
+    let res = plan.evaluate(&rec(&[("households", "6000")]), &o);
+    assert!(!res.findings.is_empty());
+    for f in &res.findings {
+        let (_, r) = plan.rule(f.rule).expect("rule");
+        assert!(r.strength <= Strength::Strict, "{}", r.id);
+    }
+    assert!(res.findings.iter().all(|f| plan
+        .rule(f.rule)
+        .is_some_and(|(_, r)| r.id.0 != "size-households")));
+}
+
+#[test]
+fn documents_not_in_force_are_not_applicable_unless_asked_for() {
+    let plan = xian();
+    let r = rec(&[("households", "6000")]);
+    let res = plan.evaluate(&r, &Options::at(date("2023-12-12")));
+    let f = find(&plan, &res, "size-households");
+    assert_eq!(f.status, Status::NotApplicable);
+    assert_eq!(f.reason.as_ref().map(|x| x.code()), Some("not_in_force"));
+    let mut o = Options::at(date("2023-12-12"));
+    o.allow_not_in_force = true;
+    let res = plan.evaluate(&r, &o);
+    let f = find(&plan, &res, "size-households");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.notes.contains(&Note::NotInForceEvaluated));
+}
+
+#[test]
+fn verdicts_are_explained_with_their_source() {
+    let plan = xian();
+    let res = plan.evaluate(
+        &rec(&[("kind", "urban"), ("residents", "13000"), ("workers", "22")]),
+        &Options::at(date("2024-01-01")),
+    );
+    let f = find(&plan, &res, "workers-per-residents");
+    let zh = shequ::lang::message(&plan, f, Lang::Zh);
+    let en = shequ::lang::message(&plan, f, Lang::En);
+    assert!(
+        zh.contains("23.4") && zh.contains("≥ 24人") && zh.contains("增加2人"),
+        "{zh}"
+    );
+    assert!(en.contains("add 2 persons"), "{en}");
+    let j = report::finding_json(&plan, f, Lang::En);
+    assert_eq!(
+        j["citation"]["quote"]
+            .as_str()
+            .map(|q| q.contains("每萬名城鎮常住人口擁有社區工作者18人")),
+        Some(true)
+    );
+    assert_eq!(j["citation"]["clause"], "Y-10");
+    assert_eq!(j["remedy"]["action"], "increase");
+    assert_eq!(j["remedy"]["amount"], 2);
+    assert_eq!(j["required"]["min"], 24);
+    assert_eq!(j["required"]["exact"]["min"], 23.4);
+}
+
+#[test]
+fn json_report_has_the_documented_fields() {
+    let plan = bundled::plan(&["xian-2023", "bijie-2017"]).expect("plan");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/roster.csv"
+    ))
+    .expect("example");
+    let roster = input::parse_csv(&text, "roster.csv").expect("parses");
+    let ev = report::evaluate(&plan, &roster, &Options::at(date("2024-06-30")));
+    let j = report::to_json(&plan, &roster, &ev, Lang::Zh);
+    for k in [
+        "shequ",
+        "report_version",
+        "as_of",
+        "policies",
+        "communities",
+        "roster",
+        "summary",
+    ] {
+        assert!(j.get(k).is_some(), "missing `{k}`");
+    }
+    let c = &j["communities"][0];
+    for k in [
+        "index",
+        "line",
+        "name",
+        "input",
+        "extra",
+        "findings",
+        "obligations",
+        "summary",
+    ] {
+        assert!(c.get(k).is_some(), "community lacks `{k}`");
+    }
+    for f in c["findings"].as_array().expect("findings") {
+        for k in [
+            "policy",
+            "rule",
+            "clause",
+            "status",
+            "strength",
+            "measure",
+            "actual",
+            "required",
+            "shortfall",
+            "remedy",
+            "message",
+            "citation",
+        ] {
+            assert!(f.get(k).is_some(), "finding lacks `{k}`: {f}");
+        }
+        assert!(f["citation"]["quote"].is_string());
+    }
+    let ob = &c["obligations"][0];
+    assert_eq!(ob["rule"], "funding");
+    assert_eq!(ob["total"]["fen"], 9_800_000);
+    assert_eq!(ob["shares"][0]["amount"]["fen"], 3_920_000);
+    assert_eq!(ob["shares"][1]["amount"]["fen"], 5_880_000);
+    assert_eq!(c["extra"]["备注"], "户数与人口恰在分档边界上");
+    assert!(j["roster"]["findings"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
+    // the CSV table has its documented columns and one row per finding and obligation
+    let csv = report::to_csv(&plan, &roster, &ev, Lang::En);
+    let header = csv.lines().next().unwrap_or("");
+    assert_eq!(header, report::CSV_COLUMNS.join(","));
+    let rows = ev
+        .results
+        .iter()
+        .map(|r| r.findings.len() + r.obligations.len())
+        .sum::<usize>()
+        + ev.roster.len();
+    let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(rdr.records().count(), rows);
+}
+
+const MONEY: &str = r#"
+[[rule]]
+id = "m"
+clause = "T-2"
+location = "二"
+kind = "money"
+strength = "strict"
+word = ""
+reading = "test"
+quote = "每个社区5分"
+remainder = "REM"
+
+[[rule.components]]
+id = "a"
+name = "五分"
+amount = "0.05"
+
+[[rule.payers]]
+id = "p1"
+name = "甲"
+share = 1
+
+[[rule.payers]]
+id = "p2"
+name = "乙"
+share = 1
+
+[[rule.payers]]
+id = "p3"
+name = "丙"
+share = 1
+"#;
+
+#[test]
+fn money_remainders_follow_the_declared_rule() {
+    for (rem, want) in [
+        ("largest_remainder", [2, 2, 1]),
+        ("first", [3, 1, 1]),
+        ("last", [1, 1, 3]),
+    ] {
+        let text = format!("{HEAD}{}", MONEY.replace("REM", rem));
+        let p = shequ::load_policy(&text, "t.toml").expect("compiles");
+        let plan = Plan::new(vec![p]);
+        let res = plan.evaluate(&Record::new(), &Options::at(date("2021-01-01")));
+        let ob = &res.obligations[0];
+        assert_eq!(ob.total, Some(Fen(5)));
+        assert_eq!(
+            ob.shares.iter().map(|f| f.0).collect::<Vec<_>>(),
+            want.to_vec(),
+            "{rem}"
+        );
+    }
+    let text = format!("{HEAD}{}", MONEY.replace("remainder = \"REM\"\n", ""));
+    let d = compile::compile(&text, "t.toml").1;
+    assert!(
+        d.iter()
+            .any(|x| x.code == Code::MissingKey && x.message.contains("remainder")),
+        "the remainder rule must be declared"
+    );
+}
+
+#[test]
+fn whole_counts_round_soundly() {
+    let plan = xian();
+    for (residents, need) in [
+        (13_000, 24),
+        (10_000, 18),
+        (10_001, 19),
+        (5_556, 11),
+        (5_555, 10),
+    ] {
+        let res = plan.evaluate(
+            &rec(&[
+                ("kind", "城市"),
+                ("residents", &residents.to_string()),
+                ("workers", "0"),
+            ]),
+            &Options::at(date("2024-01-01")),
+        );
+        let f = find(&plan, &res, "workers-per-residents");
+        let min = f
+            .required
+            .as_ref()
+            .and_then(|r| r.interval)
+            .and_then(|i| i.min)
+            .map(|l| l.value);
+        assert_eq!(min, Some(Num::int(need)), "{residents} residents");
+    }
+}
+
+#[test]
+fn a_decision_reports_its_outcome_even_without_the_actual_arrangement() {
+    let plan = bundled::plan(&["bijie-2017"]).expect("plan");
+    let mut r = rec(&[
+        ("designed_households", "3200"),
+        ("occupied_households", "1700"),
+    ]);
+    r.set(field::by_id("subject").expect("f"), Val::Cat(1));
+    let res = plan.evaluate(&r, &Options::at(date("2020-01-01")));
+    let f = find(&plan, &res, "new-area");
+    assert_eq!(f.status, Status::MissingData);
+    assert!(shequ::lang::message(&plan, f, Lang::Zh).contains("成立社区居民委员会"));
+    // community rules do not judge a new area
+    assert!(res.findings.iter().all(|f| plan
+        .rule(f.rule)
+        .is_some_and(|(_, r)| r.subject == field::Subject::NewArea)));
+}
