@@ -71,6 +71,8 @@ pub enum Reason {
     Undecided,
     /// No whole number meets the requirement.
     NoWholeValue,
+    /// A roster rule found no community to judge.
+    NoCommunities,
 }
 
 impl Reason {
@@ -85,6 +87,7 @@ impl Reason {
             Reason::BoundaryOverlap => "boundary_overlap",
             Reason::Undecided => "undecided",
             Reason::NoWholeValue => "no_whole_value",
+            Reason::NoCommunities => "no_communities",
         }
     }
 }
@@ -1233,6 +1236,14 @@ fn roster_rule(
         if ok {
             members.push(i);
         }
+    }
+    if members.is_empty() && undecided_members.is_empty() {
+        // no community to judge: a total over nothing is not a pass
+        let mut f = Finding::new(rr, Status::NotApplicable);
+        f.reason = Some(Reason::NoCommunities);
+        f.measure = rule.shape.measure();
+        f.counted = Some(0);
+        return vec![f];
     }
     match &rule.shape {
         Shape::Range {

@@ -421,6 +421,8 @@ pub fn reason_text(r: &Reason, lang: Lang) -> String {
         (Reason::Undecided, Lang::En) => "the document does not decide this case".into(),
         (Reason::NoWholeValue, Lang::Zh) => "没有整数能满足此要求".into(),
         (Reason::NoWholeValue, Lang::En) => "no whole number meets the requirement".into(),
+        (Reason::NoCommunities, Lang::Zh) => "名单中没有可计算的社区".into(),
+        (Reason::NoCommunities, Lang::En) => "the input has no community this rule counts".into(),
     }
 }
 
