@@ -1048,7 +1048,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
         }
         "tier" => compile_tier(cx, r, &span, &mut unit)?,
         "decision" => compile_decision(cx, r, &span)?,
-        "money" => Shape::Money(compile_money(cx, r, &span)?),
+        "money" => Shape::Money(Box::new(compile_money(cx, r, &span)?)),
         "share" => {
             let of = need(cx, &r.of_rule, "of_rule", kind, &span)?;
             let group_by = match &r.group_by {
@@ -1218,7 +1218,7 @@ fn compile_schedule(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Optio
         );
         return None;
     }
-    Some(Value::Dated(Schedule { steps, growth }))
+    Some(Value::Dated(Box::new(Schedule { steps, growth })))
 }
 
 fn compile_tier(

@@ -152,7 +152,7 @@ impl FieldId {
     /// The field's definition.
     pub fn def(self) -> &'static FieldDef {
         // ids are only made from positions in FIELDS
-        FIELDS.get(usize::from(self.0)).unwrap_or(&FIELDS[0])
+        FIELDS.get(usize::from(self.0)).unwrap_or(&UNKNOWN_FIELD)
     }
 
     /// The field's English id.
@@ -596,6 +596,16 @@ pub static FIELDS: &[FieldDef] = &[
         true
     ),
 ];
+
+static UNKNOWN_FIELD: FieldDef = FieldDef {
+    id: "unknown",
+    zh: "未知",
+    en: "unknown",
+    aliases: &[],
+    unit: Unit::Text,
+    whole: false,
+    values: &[],
+};
 
 /// Number of fields; records are arrays of this length.
 pub fn field_count() -> usize {

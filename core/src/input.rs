@@ -25,9 +25,8 @@ pub struct Roster {
 }
 
 /// A problem in a roster, with where it is.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}{}", help.as_ref().map(|h| format!("\n  help: {h}")).unwrap_or_default())]
-pub struct InputError {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputErrorDetail {
     pub file: String,
     pub line: usize,
     pub column: usize,
@@ -37,6 +36,20 @@ pub struct InputError {
     pub record: Option<usize>,
     pub message: String,
     pub help: Option<String>,
+}
+
+/// A problem in a roster: `file:line:column: message`, with a help line when there is
+/// something to do. The details are boxed to keep `Result`s small; read them through
+/// the fields (`e.line`, `e.help` …).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}:{}:{}: {}{}", .0.file, .0.line, .0.column, .0.message, .0.help.as_ref().map(|h| format!("\n  help: {h}")).unwrap_or_default())]
+pub struct InputError(pub Box<InputErrorDetail>);
+
+impl std::ops::Deref for InputError {
+    type Target = InputErrorDetail;
+    fn deref(&self) -> &InputErrorDetail {
+        &self.0
+    }
 }
 
 /// Input formats.
@@ -84,7 +97,7 @@ fn err(
     message: String,
     help: Option<String>,
 ) -> InputError {
-    InputError {
+    InputError(Box::new(InputErrorDetail {
         file: file.to_string(),
         line,
         column,
@@ -92,7 +105,7 @@ fn err(
         record,
         message,
         help,
-    }
+    }))
 }
 
 /// Maps a header to a field, or `Ok(None)` for a pass-through column.
@@ -468,7 +481,7 @@ mod tests {
     #[test]
     fn misspelt_header_is_an_error_with_a_suggestion() {
         let e = parse_csv("name,housholds\nA,10\n", "r.csv").err();
-        let e = e.map(|e| (e.line, e.column, e.help.unwrap_or_default()));
+        let e = e.map(|e| (e.line, e.column, e.help.clone().unwrap_or_default()));
         assert_eq!(e.as_ref().map(|x| (x.0, x.1)), Some((1, 2)));
         assert!(e.is_some_and(|x| x.2.contains("households")));
     }
@@ -476,7 +489,7 @@ mod tests {
     #[test]
     fn bad_value_points_at_line_and_column() {
         let e = parse_csv("name,households\nA,10\nB,12.5\n", "r.csv").err();
-        let e = e.map(|e| (e.line, e.column, e.field.unwrap_or_default()));
+        let e = e.map(|e| (e.line, e.column, e.field.clone().unwrap_or_default()));
         assert_eq!(e, Some((3, 2, "households".to_string())));
     }
 

@@ -2,6 +2,7 @@
 //! explanations of rules. Every surface (CLI, Python, browser) renders through here.
 
 use std::fmt::Write as _;
+use std::ops::Mul;
 
 use serde::Serialize;
 
@@ -231,8 +232,8 @@ pub fn requirement_text(plan: &Plan, f: &Finding, lang: Lang) -> String {
                         Lang::Zh => format!(" = {},取整", c.to_decimal(2)),
                         Lang::En => format!(" = {}, rounded to whole units", c.to_decimal(2)),
                     },
-                    Some(c) if !percent || true => format!(" = {}", num_unit(c, unit, lang)),
-                    _ => String::new(),
+                    Some(c) => format!(" = {}", num_unit(c, unit, lang)),
+                    None => String::new(),
                 }
             );
         }

@@ -12,6 +12,7 @@ use crate::model::*;
 use crate::num::Num;
 use crate::record::{Record, Val};
 use crate::words;
+use std::ops::{Add, Div, Mul, Sub};
 
 /// Lints one policy file. `source` is the text of the document it quotes, when the
 /// caller could read it (`Err` holds why it could not).
@@ -60,7 +61,7 @@ pub fn lint(
         }),
         None => {}
     }
-    diags.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+    diags.sort_by_key(|d| (d.line, d.column));
     (Some(p), diags)
 }
 
@@ -288,7 +289,7 @@ fn tier_checks(
                     } else {
                         "for"
                     },
-                    describe_interval(&x, by_unit).replace("exactly", "exactly")
+                    describe_interval(&x, by_unit)
                 ),
                 help,
             ));
@@ -491,8 +492,7 @@ fn decision_checks(
         }
         // next index
         let mut k = 0;
-        loop {
-            let Some(slot) = idx.get_mut(k) else { break };
+        while let Some(slot) = idx.get_mut(k) {
             *slot += 1;
             if *slot < axes.get(k).map_or(0, |a| a.cells.len()) {
                 break;

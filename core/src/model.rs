@@ -3,6 +3,7 @@
 //! variant of [`Shape`].
 
 use std::fmt;
+use std::ops::{Add, Mul, Sub};
 
 use serde::Serialize;
 
@@ -180,7 +181,7 @@ pub enum Value {
     /// One number.
     Fixed(Num),
     /// A number that changes with the date.
-    Dated(Schedule),
+    Dated(Box<Schedule>),
 }
 
 /// Dated values: explicit steps, then optional growth by stages.
@@ -590,7 +591,7 @@ pub enum Shape {
     /// A decision table choosing an outcome.
     Decision { measure: FieldId, cases: Vec<Case> },
     /// Money owed, split between payers.
-    Money(Money),
+    Money(Box<Money>),
     /// The share of communities that pass another rule (roster).
     Share {
         of_rule: RuleId,

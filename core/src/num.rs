@@ -127,41 +127,6 @@ impl Num {
         }
     }
 
-    /// Saturating sum, for aggregates over very large rosters.
-    pub fn add(self, o: Num) -> Num {
-        self.checked_add(o)
-            .unwrap_or(if (self.n >= 0) == (o.n >= 0) {
-                Num {
-                    n: i128::MAX / 2,
-                    d: 1,
-                }
-            } else {
-                Num::ZERO
-            })
-    }
-
-    /// Sum that saturates instead of overflowing (values in this domain never come close).
-    pub fn sub(self, o: Num) -> Num {
-        self.add(Num { n: -o.n, d: o.d })
-    }
-
-    /// Product that saturates on overflow.
-    pub fn mul(self, o: Num) -> Num {
-        self.checked_mul(o).unwrap_or(Num {
-            n: if (self.n >= 0) == (o.n >= 0) {
-                i128::MAX / 2
-            } else {
-                i128::MIN / 2
-            },
-            d: 1,
-        })
-    }
-
-    /// Quotient; division by zero gives zero (callers check divisors first).
-    pub fn div(self, o: Num) -> Num {
-        self.checked_div(o).unwrap_or(Num::ZERO)
-    }
-
     /// True when negative.
     pub fn is_negative(self) -> bool {
         self.n < 0
@@ -184,7 +149,7 @@ impl Num {
     pub fn pow(self, e: u32) -> Num {
         let mut r = Num::ONE;
         for _ in 0..e {
-            r = r.mul(self);
+            r = r * self;
         }
         r
     }
@@ -356,6 +321,53 @@ impl fmt::Debug for Num {
     }
 }
 
+impl Num {
+    fn saturate(positive: bool) -> Num {
+        Num {
+            n: if positive {
+                i128::MAX / 2
+            } else {
+                i128::MIN / 2
+            },
+            d: 1,
+        }
+    }
+}
+
+/// Sums saturate instead of overflowing (values in this domain never come close).
+impl std::ops::Add for Num {
+    type Output = Num;
+    fn add(self, o: Num) -> Num {
+        self.checked_add(o)
+            .unwrap_or_else(|| Num::saturate(self.n >= 0))
+    }
+}
+
+impl std::ops::Sub for Num {
+    type Output = Num;
+    fn sub(self, o: Num) -> Num {
+        self.checked_sub(o)
+            .unwrap_or_else(|| Num::saturate(self.n >= 0))
+    }
+}
+
+/// Products saturate instead of overflowing.
+impl std::ops::Mul for Num {
+    type Output = Num;
+    fn mul(self, o: Num) -> Num {
+        self.checked_mul(o)
+            .unwrap_or_else(|| Num::saturate((self.n >= 0) == (o.n >= 0)))
+    }
+}
+
+/// Division by zero gives zero; callers check divisors first.
+impl std::ops::Div for Num {
+    type Output = Num;
+    fn div(self, o: Num) -> Num {
+        self.checked_div(o).unwrap_or(Num::ZERO)
+    }
+}
+
 impl From<i64> for Num {
     fn from(v: i64) -> Self {
         Num::int(v)
@@ -420,10 +432,11 @@ mod tests {
 
     #[test]
     fn arithmetic_is_exact() {
-        let a = n("0.1").add(n("0.2"));
+        let a = n("0.1") + n("0.2");
         assert_eq!(a, n("0.3"));
-        assert_eq!(n("2000").mul(n("1.2")).mul(n("1.2")), n("2880"));
-        assert!(n("600") >= n("60%").mul(n("1000")));
-        assert!(n("599.99") < n("60%").mul(n("1000")));
+        assert_eq!(n("2000") * n("1.2") * n("1.2"), n("2880"));
+        assert!(n("600") >= n("60%") * n("1000"));
+        assert!(n("599.99") < n("60%") * n("1000"));
+        assert_eq!(n("1") / Num::ZERO, Num::ZERO);
     }
 }

@@ -582,15 +582,23 @@ pub fn to_table(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> St
             write_finding(&mut s, plan, f, lang);
         }
         for t in obligation_totals(plan, ev, lang) {
-            let shares: Vec<String> = t["shares"]
-                .as_array()
+            let text = |v: &J, path: &str| {
+                v.pointer(path)
+                    .and_then(J::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let count = |v: &J, path: &str| v.pointer(path).and_then(J::as_u64).unwrap_or(0);
+            let shares: Vec<String> = t
+                .get("shares")
+                .and_then(J::as_array)
                 .map(|a| {
                     a.iter()
                         .map(|x| {
                             format!(
                                 "{} {}",
-                                x["name"].as_str().unwrap_or(""),
-                                x["amount_with_excess"]["yuan"].as_str().unwrap_or("")
+                                text(x, "/name"),
+                                text(x, "/amount_with_excess/yuan")
                             )
                         })
                         .collect()
@@ -599,18 +607,18 @@ pub fn to_table(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> St
             let _ = writeln!(
                 s,
                 "  ¥ {}/{} {}: {} {} ({} {}, {} {}) — {}",
-                t["policy"].as_str().unwrap_or(""),
-                t["rule"].as_str().unwrap_or(""),
+                text(&t, "/policy"),
+                text(&t, "/rule"),
                 if zh { "合计" } else { "total" },
-                t["total"]["yuan"].as_str().unwrap_or(""),
+                text(&t, "/total/yuan"),
                 if zh { "元" } else { "yuan" },
-                t["communities_counted"],
+                count(&t, "/communities_counted"),
                 if zh {
                     "个社区计入"
                 } else {
                     "communities counted"
                 },
-                t["communities_missing_data"],
+                count(&t, "/communities_missing_data"),
                 if zh { "个缺数据" } else { "missing data" },
                 shares.join(", "),
             );

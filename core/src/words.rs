@@ -249,7 +249,7 @@ pub fn boundary_word(word: &str, reading: Reading) -> Option<WordSense> {
         "不满" | "不足" | "少于" | "低于" | "小于" | "未达到" | "不到" | "未满" => {
             upper(false)
         }
-        "至" | "-" | "—" | "–" | "~" | "～" | "到" | "—至" => Some(WordSense {
+        "至" | "-" | "—" | "–" | "~" | "～" | "到" => Some(WordSense {
             side: Side::Both,
             inclusive: true,
         }),

@@ -1,0 +1,278 @@
+//! The `shequ` command as a user runs it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn shequ(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shequ"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tmp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("shequ-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+const BOTH: [&str; 4] = ["--policy", "xian-2023", "--policy", "bijie-2017"];
+
+#[test]
+fn check_prints_a_json_report() {
+    let mut args = vec!["check"];
+    args.extend(BOTH);
+    args.extend([
+        "--as-of",
+        "2024-06-30",
+        "--format",
+        "json",
+        "examples/roster.csv",
+    ]);
+    let o = shequ(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(j["communities"].as_array().map(Vec::len), Some(6));
+    assert_eq!(j["policies"][0]["id"], "xian-2023");
+    assert_eq!(j["as_of"], "2024-06-30");
+}
+
+#[test]
+fn check_in_english_csv() {
+    let mut args = vec!["check"];
+    args.extend(BOTH);
+    args.extend([
+        "--as-of",
+        "2024-06-30",
+        "--format",
+        "csv",
+        "--lang",
+        "en",
+        "examples/roster.csv",
+    ]);
+    let o = shequ(&args);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.starts_with("record,line,name,kind,policy,rule,clause,status"));
+    assert!(
+        out.contains("split into 2–6 communities of 1000–5000 households each"),
+        "{out}"
+    );
+}
+
+#[test]
+fn fail_on_violation_sets_the_exit_code() {
+    let mut args = vec!["check"];
+    args.extend(BOTH);
+    args.extend([
+        "--as-of",
+        "2024-06-30",
+        "--fail-on-violation",
+        "examples/roster.csv",
+    ]);
+    assert_eq!(shequ(&args).status.code(), Some(1));
+}
+
+#[test]
+fn strength_filter() {
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--as-of",
+        "2024-06-30",
+        "--min-strength",
+        "mandatory",
+        "--format",
+        "csv",
+        "examples/roster.csv",
+    ]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let rows: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",finding,"))
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|l| l.contains(",mandatory,")), "{out}");
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--min-strength",
+        "binding",
+        "examples/roster.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("use one of: mandatory"));
+}
+
+#[test]
+fn a_misspelt_header_is_an_error_with_place_and_suggestion() {
+    let p = tmp("bad.csv", "社区名称,housholds\n东关,2000\n");
+    let o = shequ(&["check", "--policy", "xian-2023", p.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad.csv:1:2") && e.contains("`households`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn usage_errors_say_what_to_do() {
+    let o = shequ(&["check", "examples/roster.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--policy ID"), "{}", stderr(&o));
+    let o = shequ(&["check", "--policy", "xian", "examples/roster.csv"]);
+    assert!(
+        stderr(&o).contains("bundled: xian-2023, bijie-2017"),
+        "{}",
+        stderr(&o)
+    );
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--as-of",
+        "2024-13-01",
+        "examples/roster.csv",
+    ]);
+    assert!(stderr(&o).contains("not a date"));
+    let o = shequ(&["check", "--policy", "xian-2023", "examples/missing.csv"]);
+    assert!(stderr(&o).contains("cannot read `examples/missing.csv`"));
+}
+
+#[test]
+fn standard_input_and_json_lines() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shequ"))
+        .args([
+            "check",
+            "--policy",
+            "xian-2023",
+            "--as-of",
+            "2024-01-01",
+            "--input-format",
+            "jsonl",
+            "--format",
+            "json",
+            "-",
+        ])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(
+            "{\"name\":\"甲\",\"户数\":6200}\n{\"name\":\"乙\",\"households\":3500}\n".as_bytes(),
+        )
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let f = j["communities"][0]["findings"]
+        .as_array()
+        .expect("findings");
+    let size = f
+        .iter()
+        .find(|x| x["rule"] == "size-households")
+        .expect("size");
+    assert_eq!(size["status"], "fail");
+    assert_eq!(size["remedy"]["parts"], serde_json::json!([2, 6]));
+}
+
+#[test]
+fn lint_of_the_bundled_policies() {
+    let o = shequ(&["lint", "--format", "json"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let codes: Vec<&str> = j["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"tier-overlap") && codes.contains(&"decision-gap"),
+        "{codes:?}"
+    );
+    for d in j["diagnostics"].as_array().expect("list") {
+        for k in [
+            "code", "severity", "policy", "rule", "file", "line", "column", "message",
+        ] {
+            assert!(d.get(k).is_some(), "{k} missing in {d}");
+        }
+    }
+    // the files on disk lint the same as the bundled copies, quotes included
+    let o = shequ(&["lint", "policies"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2 file(s): 0 error(s)"));
+}
+
+#[test]
+fn lint_reports_a_broken_file_with_its_position() {
+    let p = tmp(
+        "broken.toml",
+        "[policy]\nid = \"b\"\ntitle = \"t\"\nissuer = \"t\"\npublished = 2020-01-01\nstatus = \"in_force\"\njurisdiction = \"t\"\nsource = \"nowhere.txt\"\n",
+    );
+    let o = shequ(&["lint", p.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("broken.toml:1:1: error[source-missing]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn explain_and_policies() {
+    let o = shequ(&[
+        "explain",
+        "xian-2023/committee-by-households",
+        "--lang",
+        "en",
+    ]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("2000戶以下的社區設5人") && out.contains("overlapping boundaries: report"),
+        "{out}"
+    );
+    let o = shequ(&["explain", "xian-2023/nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("its rules: size-households"));
+    let o = shequ(&["policies"]);
+    assert!(stdout(&o).contains("xian-2023") && stdout(&o).contains("bijie-2017"));
+    let o = shequ(&["fields"]);
+    assert!(stdout(&o).contains("households\t户数\thouseholds"));
+    let o = shequ(&["schema"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("schema is JSON");
+    assert!(j.get("$schema").is_some());
+}
