@@ -43,12 +43,14 @@ pub const NOT_CHECKABLE_REASONS: &[&str] = &[
     "covered_elsewhere",
 ];
 
-const COMMON_KEYS: &[&str] = &[
+/// Keys every rule may have.
+pub const COMMON_KEYS: &[&str] = &[
     "id", "clause", "location", "kind", "title", "title_en", "subject", "strength", "word",
     "quote", "reading", "when",
 ];
 
-fn allowed_keys(kind: &str) -> &'static [&'static str] {
+/// The keys a rule of a kind may have besides [`COMMON_KEYS`].
+pub fn allowed_keys(kind: &str) -> &'static [&'static str] {
     match kind {
         "range" | "minimum" | "maximum" => {
             &["measure", "unit", "min", "max", "remedy", "aggregate"]
@@ -88,6 +90,7 @@ struct Ctx<'a> {
     policy: Option<String>,
     rule: Option<String>,
     reading: Reading,
+    overlap: Overlap,
 }
 
 impl<'a> Ctx<'a> {
@@ -378,6 +381,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Reports a field that does not hold numbers where a number is needed.
+    fn numeric(&mut self, raw: &Spanned<String>, f: FieldId, role: &str) -> bool {
+        let ok = f.def().unit.is_numeric();
+        if !ok {
+            self.err(
+                Code::UnitMismatch,
+                &raw.span(),
+                format!(
+                    "the rule's {role} `{}` is a {}, not a number",
+                    f.name(),
+                    f.def().unit.name()
+                ),
+                Some("`shequ fields` lists each field's unit".into()),
+            );
+        }
+        ok
+    }
+
     fn unit_matches(
         &mut self,
         declared: Option<&Spanned<String>>,
@@ -466,6 +487,7 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
         policy: None,
         rule: None,
         reading: Reading::Statutory,
+        overlap: Overlap::Report,
     };
     let raw: RawFile = match toml::from_str(text) {
         Ok(r) => r,
@@ -498,7 +520,7 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
         let id = r.get_ref().id.get_ref();
         if !is_valid_id(id) {
             cx.err(
-                Code::DuplicateId,
+                Code::InvalidValue,
                 &r.get_ref().id.span(),
                 format!("`{id}` is not a valid rule id"),
                 Some("use lowercase letters, digits and `-`".into()),
@@ -579,7 +601,7 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
     cx.policy = Some(id.clone());
     if !is_valid_id(&id) {
         cx.err(
-            Code::DuplicateId,
+            Code::InvalidValue,
             &m.id.span(),
             format!("`{id}` is not a valid policy id"),
             Some("use lowercase letters, digits and `-`".into()),
@@ -617,6 +639,9 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         }),
         None => Some(Overlap::Report),
     };
+    if let Some(o) = overlap {
+        cx.overlap = o;
+    }
     let applies_to = match &m.applies_to {
         Some(list) => {
             let kind = field::by_id("kind")?;
@@ -920,6 +945,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
             let b = need(cx, &r.base, "base", kind, &span)?;
             let measure = cx.field(m, "`measure`")?;
             let base = cx.field(b, "`base`")?;
+            cx.numeric(m, measure, "measure");
             let percent = kind == "ratio";
             let per = if percent {
                 Num::ONE
@@ -1016,6 +1042,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                     None,
                 );
             }
+            cx.numeric(b, base, "base");
             unit = cx.unit_matches(r.unit.as_ref(), base, "base");
             let min = r.min.as_ref().and_then(|x| cx.bound(x, Side::Lower, None));
             let max = r.max.as_ref().and_then(|x| cx.bound(x, Side::Upper, None));
@@ -1069,6 +1096,14 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 .as_ref()
                 .and_then(|x| cx.bound(x, Side::Upper, dated.as_ref()));
             cx.check_percent_bounds(&[&min, &max], &span);
+            if r.min.is_none() && r.max.is_none() {
+                cx.err(
+                    Code::MissingKey,
+                    &span,
+                    "a `share` rule needs `min`, `max` or both".into(),
+                    None,
+                );
+            }
             unit = Some(Unit::Percent);
             Shape::Share {
                 of_rule: RuleId(of.get_ref().clone()),
@@ -1231,6 +1266,19 @@ fn compile_tier(
     let m = need(cx, &r.measure, "measure", "tier", span)?;
     let by = cx.field(b, "`by`")?;
     let measure = cx.field(m, "`measure`")?;
+    cx.numeric(m, measure, "measure");
+    if !(by.def().unit.is_numeric() || by.def().unit == Unit::Category) {
+        cx.err(
+            Code::UnitMismatch,
+            &b.span(),
+            format!(
+                "tiers are chosen by a number or a category, and `{}` is a {}",
+                by.name(),
+                by.def().unit.name()
+            ),
+            Some("for a yes/no condition use `when`".into()),
+        );
+    }
     *unit = cx.unit_matches(r.unit.as_ref(), measure, "measure");
     let by_cat = by.def().unit == Unit::Category;
     let overlap = match &r.overlap {
@@ -1243,7 +1291,8 @@ fn compile_tier(
             );
             None
         })?,
-        None => Overlap::Report,
+        // the document's own reading of overlapping tiers, unless the rule says otherwise
+        None => cx.overlap,
     };
     let mut tiers = Vec::new();
     for t in need(cx, &r.tiers, "tiers", "tier", span)? {
@@ -1435,6 +1484,15 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
                 }
                 match (rv, pv, bf) {
                     (Some(a), Some(b2), Some(c2)) if b2 > Num::ZERO => Some((a, b2, c2)),
+                    (_, Some(_), _) => {
+                        cx.err(
+                            Code::InvalidValue,
+                            &p.span(),
+                            "`per` must be more than zero".into(),
+                            None,
+                        );
+                        None
+                    }
                     _ => None,
                 }
             }

@@ -461,3 +461,60 @@ fn a_decision_reports_its_outcome_even_without_the_actual_arrangement() {
         .rule(f.rule)
         .is_some_and(|(_, r)| r.subject == field::Subject::NewArea)));
 }
+
+#[test]
+fn a_documents_overlap_reading_applies_to_its_tier_tables() {
+    let tier = r#"
+[[rule]]
+id = "t"
+clause = "T-3"
+location = "三"
+kind = "tier"
+strength = "strict"
+word = "应"
+quote = "应"
+by = "households"
+measure = "committee_members"
+
+[[rule.tiers]]
+max = { value = 2000, word = "以下" }
+require = { equal = 5 }
+
+[[rule.tiers]]
+min = { value = 2000, word = "以上" }
+require = { equal = 7 }
+"#;
+    let r = rec(&[("households", "2000"), ("committee_members", "7")]);
+    for (reading, want) in [
+        ("report", Status::Ambiguous),
+        ("upper", Status::Pass),
+        ("lower", Status::Fail),
+    ] {
+        let head = HEAD.replace(
+            "source = \"src.txt\"",
+            &format!("source = \"src.txt\"\noverlap = \"{reading}\""),
+        );
+        let p = shequ::load_policy(&format!("{head}{tier}"), "t.toml").expect("compiles");
+        let res = Plan::new(vec![p]).evaluate(&r, &Options::at(date("2021-01-01")));
+        assert_eq!(res.findings[0].status, want, "policy overlap = {reading}");
+    }
+}
+
+#[test]
+fn type_errors_the_schema_also_refuses() {
+    let d = first(&format!("{RULE}kind = \"rate\"\nmeasure = \"kind\"\nbase = \"households\"\nper = 100\nmin = {{ value = 1, word = \"以上\" }}\n"));
+    assert_eq!(d.code, Code::UnitMismatch, "{d}");
+    let d = first(&format!("{RULE}kind = \"tier\"\nby = \"is_new\"\nmeasure = \"workers\"\n\n[[rule.tiers]]\nis = [\"x\"]\nrequire = {{ equal = 1 }}\n"));
+    assert_eq!(d.code, Code::UnitMismatch, "{d}");
+    let d = first(&format!("{RULE}kind = \"share\"\nof_rule = \"r\"\n"));
+    assert_eq!(d.code, Code::MissingKey, "{d}");
+    let money = MONEY
+        .replace(
+            "amount = \"0.05\"",
+            "rate = 1\nper = 0\nbase = \"households\"",
+        )
+        .replace("REM", "first");
+    let d = first(&money);
+    assert_eq!(d.code, Code::InvalidValue, "{d}");
+    assert!(d.message.contains("`per` must be more than zero"), "{d}");
+}
