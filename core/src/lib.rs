@@ -125,5 +125,10 @@ pub mod bundled {
     }
 }
 
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// The JSON Schema of the policy file format.
 pub const POLICY_SCHEMA: &str = include_str!("../schema/policy.schema.json");

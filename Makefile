@@ -1,0 +1,33 @@
+# shequ — every task a person, the README and CI run. `make help` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: help demo test fmt fmt-check clippy unit lint-policies wasm-check
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+demo: ## the main job: check the sample roster against the bundled 西安 and 毕节 policies
+	$(CARGO) run --release -q -p shequ-cli -- check --policy xian-2023 --policy bijie-2017 examples/roster.csv
+
+test: fmt-check clippy unit lint-policies wasm-check ## every test (installs what it needs)
+	@echo "all checks passed"
+
+fmt: ## format the code
+	$(CARGO) fmt --all
+
+fmt-check: ## check formatting
+	$(CARGO) fmt --all -- --check
+
+clippy: ## lints, warnings are errors
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+unit: ## unit, integration, property, snapshot, conformance and CLI tests
+	INSTA_UPDATE=no $(CARGO) test --workspace --locked
+
+lint-policies: ## lint the policy files on disk (quotes checked against policies/sources)
+	$(CARGO) run -q -p shequ-cli --locked -- lint policies
+
+wasm-check: ## build the core for wasm32-unknown-unknown (installs Debian's toolchain if needed)
+	bash scripts/check-wasm.sh
