@@ -518,3 +518,36 @@ fn type_errors_the_schema_also_refuses() {
     assert_eq!(d.code, Code::InvalidValue, "{d}");
     assert!(d.message.contains("`per` must be more than zero"), "{d}");
 }
+
+#[test]
+fn tier_gaps_are_found() {
+    let tier = r#"
+[[rule]]
+id = "t"
+clause = "T-4"
+location = "四"
+kind = "tier"
+strength = "strict"
+word = "应"
+quote = "应"
+by = "residents"
+measure = "workers"
+
+[[rule.tiers]]
+max = { value = 5000, word = "不满" }
+require = { min = { value = 5, word = "不少于" } }
+
+[[rule.tiers]]
+min = { value = 5000, word = "超过" }
+require = { min = { value = 8, word = "不少于" } }
+"#;
+    let (_, d) = lint::lint(&format!("{HEAD}{tier}"), "t.toml", None);
+    let gaps: Vec<_> = d.iter().filter(|x| x.code == Code::TierGap).collect();
+    assert_eq!(gaps.len(), 1, "{d:?}");
+    assert!(gaps[0].message.contains("= 5000 persons"), "{}", gaps[0].message);
+    // and evaluation there is undecided, not guessed
+    let p = shequ::load_policy(&format!("{HEAD}{tier}"), "t.toml").expect("compiles");
+    let res = Plan::new(vec![p]).evaluate(&rec(&[("residents", "5000"), ("workers", "9")]), &Options::at(date("2021-01-01")));
+    assert_eq!(res.findings[0].status, Status::Ambiguous);
+    assert_eq!(res.findings[0].reason.as_ref().map(|r| r.code()), Some("undecided"));
+}
