@@ -30,6 +30,7 @@ pub const KINDS: &[&str] = &[
     "decision",
     "money",
     "share",
+    "tally",
 ];
 
 /// Reasons a clause may be recorded as not checkable.
@@ -52,9 +53,15 @@ pub const COMMON_KEYS: &[&str] = &[
 /// The keys a rule of a kind may have besides [`COMMON_KEYS`].
 pub fn allowed_keys(kind: &str) -> &'static [&'static str] {
     match kind {
-        "range" | "minimum" | "maximum" => {
-            &["measure", "unit", "min", "max", "remedy", "aggregate"]
-        }
+        "range" | "minimum" | "maximum" => &[
+            "measure",
+            "unit",
+            "min",
+            "max",
+            "remedy",
+            "aggregate",
+            "over",
+        ],
         "schedule" => &[
             "measure",
             "unit",
@@ -63,9 +70,30 @@ pub fn allowed_keys(kind: &str) -> &'static [&'static str] {
             "steps",
             "growth",
             "aggregate",
+            "over",
         ],
-        "rate" => &["measure", "unit", "base", "per", "min", "max", "aggregate"],
-        "ratio" => &["measure", "base", "min", "max", "aggregate"],
+        "rate" => &[
+            "measure",
+            "unit",
+            "base",
+            "per",
+            "min",
+            "max",
+            "steps",
+            "growth",
+            "aggregate",
+            "over",
+        ],
+        "ratio" => &[
+            "measure",
+            "base",
+            "min",
+            "max",
+            "steps",
+            "growth",
+            "aggregate",
+            "over",
+        ],
         "count" => &["measure", "unit", "base", "min", "max"],
         "preferred" => &["options"],
         "tier" => &["by", "measure", "unit", "tiers", "overlap"],
@@ -77,7 +105,10 @@ pub fn allowed_keys(kind: &str) -> &'static [&'static str] {
             "excess_payer",
             "period",
         ],
-        "share" => &["of_rule", "group_by", "min", "max", "steps"],
+        "share" => &[
+            "of_rule", "of_field", "group_by", "min", "max", "steps", "over",
+        ],
+        "tally" => &["group_by", "min", "max", "steps", "over"],
         _ => &[],
     }
 }
@@ -540,7 +571,11 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     }
     // cross-rule references
     for (raw_rule, rule) in raw.rule.iter().zip(rules.iter()) {
-        if let Shape::Share { of_rule, .. } = &rule.shape {
+        if let Shape::Share {
+            of: ShareOf::Rule(of_rule),
+            ..
+        } = &rule.shape
+        {
             if !seen.contains(&of_rule.0) {
                 cx.rule = Some(rule.id.0.clone());
                 let span = raw_rule
@@ -733,6 +768,8 @@ fn present_keys(r: &RawRule, rule_span: &Range<usize>) -> Vec<(&'static str, Ran
     k!(excess_payer);
     k!(period);
     k!(of_rule);
+    k!(of_field);
+    k!(over);
     k!(group_by);
     v
 }
@@ -815,7 +852,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 None
             }
         },
-        None => Some(if kind == "share" {
+        None => Some(if kind == "share" || kind == "tally" {
             Subject::Roster
         } else {
             Subject::Community
@@ -848,6 +885,34 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
             );
         }
     }
+    let over = match &r.over {
+        Some(o) => {
+            if subject != Some(Subject::Roster) {
+                cx.err(
+                    Code::UnknownKey,
+                    &o.span(),
+                    "`over` belongs only to rules with `subject = \"roster\"`".into(),
+                    None,
+                );
+            }
+            match Subject::parse(o.get_ref()) {
+                Some(Subject::Roster) | None => {
+                    cx.err(
+                        Code::InvalidValue,
+                        &o.span(),
+                        format!(
+                            "`{}` is not a kind of record a roster rule can count",
+                            o.get_ref()
+                        ),
+                        Some("use community, town, new_area or meeting".into()),
+                    );
+                    Subject::Community
+                }
+                Some(x) => x,
+            }
+        }
+        None => Subject::Community,
+    };
     let mut unit = None;
     let shape = match kind {
         "range" | "minimum" | "maximum" | "schedule" => {
@@ -989,8 +1054,19 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                     None,
                 );
             }
-            let min = r.min.as_ref().and_then(|x| cx.bound(x, Side::Lower, None));
-            let max = r.max.as_ref().and_then(|x| cx.bound(x, Side::Upper, None));
+            let dated = if r.steps.is_some() || r.growth.is_some() {
+                Some(compile_schedule(cx, r, &span)?)
+            } else {
+                None
+            };
+            let min = r
+                .min
+                .as_ref()
+                .and_then(|x| cx.bound(x, Side::Lower, dated.as_ref()));
+            let max = r
+                .max
+                .as_ref()
+                .and_then(|x| cx.bound(x, Side::Upper, dated.as_ref()));
             if min.is_none() && max.is_none() && r.min.is_none() && r.max.is_none() {
                 cx.err(
                     Code::MissingKey,
@@ -1076,8 +1152,39 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
         "tier" => compile_tier(cx, r, &span, &mut unit)?,
         "decision" => compile_decision(cx, r, &span)?,
         "money" => Shape::Money(Box::new(compile_money(cx, r, &span)?)),
-        "share" => {
-            let of = need(cx, &r.of_rule, "of_rule", kind, &span)?;
+        "share" | "tally" => {
+            let of = if kind == "tally" {
+                None
+            } else {
+                match (&r.of_rule, &r.of_field) {
+                    (Some(rl), None) => Some(ShareOf::Rule(RuleId(rl.get_ref().clone()))),
+                    (None, Some(fl)) => {
+                        let f = cx.field(fl, "`of_field`")?;
+                        if f.def().unit != Unit::Flag {
+                            cx.err(
+                                Code::UnitMismatch,
+                                &fl.span(),
+                                format!(
+                                    "`of_field` counts yes/no answers, and `{}` is a {}",
+                                    f.name(),
+                                    f.def().unit.name()
+                                ),
+                                None,
+                            );
+                        }
+                        Some(ShareOf::Flag(f))
+                    }
+                    _ => {
+                        cx.err(
+                            Code::MissingKey,
+                            &span,
+                            "a `share` rule needs either `of_rule` or `of_field`".into(),
+                            None,
+                        );
+                        return None;
+                    }
+                }
+            };
             let group_by = match &r.group_by {
                 Some(g) => Some(cx.field(g, "`group_by`")?),
                 None => None,
@@ -1095,21 +1202,39 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 .max
                 .as_ref()
                 .and_then(|x| cx.bound(x, Side::Upper, dated.as_ref()));
-            cx.check_percent_bounds(&[&min, &max], &span);
             if r.min.is_none() && r.max.is_none() {
                 cx.err(
                     Code::MissingKey,
                     &span,
-                    "a `share` rule needs `min`, `max` or both".into(),
+                    format!("a `{kind}` rule needs `min`, `max` or both"),
                     None,
                 );
             }
-            unit = Some(Unit::Percent);
-            Shape::Share {
-                of_rule: RuleId(of.get_ref().clone()),
-                group_by,
-                min,
-                max,
+            if subject != Some(Subject::Roster) {
+                if let Some(s) = &r.subject {
+                    cx.err(
+                        Code::InvalidValue,
+                        &s.span(),
+                        format!("a `{kind}` rule judges a roster: `subject` must be `roster`"),
+                        None,
+                    );
+                }
+            }
+            match of {
+                Some(of) => {
+                    cx.check_percent_bounds(&[&min, &max], &span);
+                    unit = Some(Unit::Percent);
+                    Shape::Share {
+                        of,
+                        group_by,
+                        min,
+                        max,
+                    }
+                }
+                None => {
+                    unit = Some(Unit::Count);
+                    Shape::Tally { group_by, min, max }
+                }
             }
         }
         _ => return None,
@@ -1125,6 +1250,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
         title: r.title.clone(),
         title_en: r.title_en.clone(),
         subject: subject?,
+        over,
         strength: strength?,
         word: r.word.get_ref().clone(),
         quote: r.quote.get_ref().clone(),

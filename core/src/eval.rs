@@ -467,7 +467,7 @@ impl Plan {
                     out.push(f);
                     continue;
                 }
-                let mut fs = roster_rule(self, rr, p, rule, records, results, opts);
+                let mut fs = roster_rule(rr, p, rule, records, results, opts);
                 if matches!(force, Force::Evaluated) {
                     for f in &mut fs {
                         f.notes.push(Note::NotInForceEvaluated);
@@ -879,7 +879,7 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
             overlap,
         } => judge_tier(&mut f, rec, *by, *measure, tiers, *overlap, as_of),
         Shape::Decision { measure, cases } => judge_decision(&mut f, rec, *measure, cases, as_of),
-        Shape::Money(_) | Shape::Share { .. } => {}
+        Shape::Money(_) | Shape::Share { .. } | Shape::Tally { .. } => {}
     }
     f
 }
@@ -1198,12 +1198,40 @@ fn obligation(rr: RuleRef, m: &Money, rec: &Record) -> Obligation {
     ob
 }
 
+/// Records grouped by a field's value, in first-seen order; `None` when ungrouped.
+fn groups(
+    records: &[Record],
+    idx: &[usize],
+    by: Option<FieldId>,
+) -> Vec<(Option<String>, Vec<usize>)> {
+    let mut out: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    for i in idx {
+        let key = by.and_then(|g| {
+            records.get(*i).and_then(|r| match r.get(g) {
+                Some(crate::record::Val::Text(t)) => Some(t.clone()),
+                Some(v) => match crate::record::JsonVal::of(g, v) {
+                    crate::record::JsonVal::Text(t) => Some(t),
+                    other => Some(format!("{other:?}")),
+                },
+                None => None,
+            })
+        });
+        match out.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(*i),
+            None => out.push((key, vec![*i])),
+        }
+    }
+    if out.is_empty() && by.is_none() {
+        out.push((None, Vec::new()));
+    }
+    out
+}
+
 fn rr_field_fallback() -> FieldId {
     FieldId(0)
 }
 
 fn roster_rule(
-    plan: &Plan,
     rr: RuleRef,
     p: &Policy,
     rule: &Rule,
@@ -1215,7 +1243,7 @@ fn roster_rule(
     let mut members: Vec<usize> = Vec::new();
     let mut undecided_members: Vec<FieldId> = Vec::new();
     for (i, rec) in records.iter().enumerate() {
-        if rec.subject() != Subject::Community {
+        if rec.subject() != rule.over {
             continue;
         }
         if let Some(Ok(_)) = kind_not_covered(p, rec) {
@@ -1361,36 +1389,23 @@ fn roster_rule(
             vec![f]
         }
         Shape::Share {
-            of_rule,
+            of,
             group_by,
             min,
             max,
         } => {
-            let Some(target_ri) = p.rules.iter().position(|r| r.id == *of_rule) else {
-                return vec![];
+            let target = match of {
+                ShareOf::Rule(id) => match p.rules.iter().position(|r| r.id == *id) {
+                    Some(ri) => Some(RuleRef {
+                        policy: rr.policy,
+                        rule: ri as u16,
+                    }),
+                    None => return vec![],
+                },
+                ShareOf::Flag(_) => None,
             };
-            let target = RuleRef {
-                policy: rr.policy,
-                rule: target_ri as u16,
-            };
-            let _ = plan;
-            // groups in first-seen order
-            let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
-            for i in &members {
-                let key = group_by.and_then(|g| {
-                    records.get(*i).and_then(|r| match r.get(g) {
-                        Some(crate::record::Val::Text(t)) => Some(t.clone()),
-                        Some(v) => Some(format!("{:?}", crate::record::JsonVal::of(g, v))),
-                        None => None,
-                    })
-                });
-                match groups.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, v)) => v.push(*i),
-                    None => groups.push((key, vec![*i])),
-                }
-            }
             let mut out = Vec::new();
-            for (key, idx) in groups {
+            for (key, idx) in groups(records, &members, *group_by) {
                 let mut f = Finding::new(rr, Status::Pass);
                 f.group = key.clone();
                 if group_by.is_some() && key.is_none() {
@@ -1403,27 +1418,42 @@ fn roster_rule(
                 let (mut pass, mut fail, mut unsure) = (0i64, 0i64, 0i64);
                 let mut unsure_fields: Vec<FieldId> = Vec::new();
                 for i in &idx {
-                    let st = results
-                        .get(*i)
-                        .and_then(|r| r.findings.iter().find(|x| x.rule == target));
-                    match st.map(|x| x.status) {
-                        Some(Status::Pass) => pass += 1,
-                        Some(Status::Fail) => fail += 1,
-                        Some(Status::NotApplicable) | None => {}
-                        Some(Status::Ambiguous) | Some(Status::MissingData) => {
-                            unsure += 1;
+                    let verdict = match (of, target) {
+                        (ShareOf::Flag(fl), _) => match records.get(*i).and_then(|r| r.flag(*fl)) {
+                            Some(true) => Some(Status::Pass),
+                            Some(false) => Some(Status::Fail),
+                            None => {
+                                if !unsure_fields.contains(fl) {
+                                    unsure_fields.push(*fl);
+                                }
+                                Some(Status::MissingData)
+                            }
+                        },
+                        (_, Some(t)) => {
+                            let st = results
+                                .get(*i)
+                                .and_then(|r| r.findings.iter().find(|x| x.rule == t));
                             for m in st.map(|x| x.missing.clone()).unwrap_or_default() {
                                 if !unsure_fields.contains(&m) {
                                     unsure_fields.push(m);
                                 }
                             }
+                            st.map(|x| x.status)
                         }
+                        _ => None,
+                    };
+                    match verdict {
+                        Some(Status::Pass) => pass += 1,
+                        Some(Status::Fail) => fail += 1,
+                        Some(Status::NotApplicable) | None => {}
+                        Some(Status::Ambiguous) | Some(Status::MissingData) => unsure += 1,
                     }
                 }
                 let n = pass + fail + unsure;
                 f.counted = Some(n as usize);
                 if n == 0 {
                     f.status = Status::NotApplicable;
+                    f.reason = Some(Reason::NoCommunities);
                     out.push(f);
                     continue;
                 }
@@ -1453,12 +1483,105 @@ fn roster_rule(
                     f.missing = unsure_fields;
                 } else {
                     judge_interval(&mut f, FieldId(0), low, &iv, RemedyHint::Adjust);
-                    // the remedy is in communities, not in share points
-                    if let (Some(lo), Status::Fail) = (iv.min, f.status) {
-                        let need = lo.value.mul(Num::int(n)).ceil().sub(Num::int(pass));
-                        f.shortfall = Some(need);
-                        f.remedy = None;
+                    // the gap is counted in communities, not in share points
+                    f.remedy = None;
+                    if f.status == Status::Fail {
+                        f.shortfall = Some(match (iv.min, iv.max) {
+                            (Some(lo), _) if !lo.admits_from_below(low) => {
+                                let need = lo.value.mul(Num::int(n));
+                                let need = if lo.inclusive {
+                                    need.ceil()
+                                } else {
+                                    need.floor().add(Num::ONE)
+                                };
+                                need.sub(Num::int(pass))
+                            }
+                            (_, Some(hi)) => {
+                                let cap = hi.value.mul(Num::int(n));
+                                let cap = if hi.inclusive {
+                                    cap.floor()
+                                } else {
+                                    cap.ceil().sub(Num::ONE)
+                                };
+                                Num::int(pass).sub(cap)
+                            }
+                            _ => Num::ZERO,
+                        });
                     }
+                }
+                out.push(f);
+            }
+            out
+        }
+        Shape::Tally { group_by, min, max } => {
+            // every community of the policy's kinds forms the groups; those meeting `when` are counted
+            let all: Vec<usize> = records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.subject() == rule.over && !matches!(kind_not_covered(p, r), Some(Ok(_)))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let mut out = Vec::new();
+            for (key, idx) in groups(records, &all, *group_by) {
+                let mut f = Finding::new(rr, Status::Pass);
+                f.group = key.clone();
+                let (mut count, mut unsure) = (0i64, 0i64);
+                let mut unsure_fields: Vec<FieldId> = Vec::new();
+                for i in &idx {
+                    let Some(rec) = records.get(*i) else { continue };
+                    let mut holds = Some(true);
+                    for c in &rule.when {
+                        match cond_holds(c, rec, Some(opts.as_of)) {
+                            Some(true) => {}
+                            Some(false) => {
+                                holds = Some(false);
+                                break;
+                            }
+                            None => {
+                                holds = None;
+                                if !unsure_fields.contains(&c.field()) {
+                                    unsure_fields.push(c.field());
+                                }
+                            }
+                        }
+                    }
+                    match holds {
+                        Some(true) => count += 1,
+                        Some(false) => {}
+                        None => unsure += 1,
+                    }
+                }
+                f.counted = Some(idx.len());
+                let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), opts.as_of) else {
+                    f.status = Status::NotApplicable;
+                    f.reason = Some(Reason::NoValueOnDate { as_of: opts.as_of });
+                    out.push(f);
+                    continue;
+                };
+                let basis = match dated_label(min.as_ref(), max.as_ref(), opts.as_of) {
+                    Some(dated) => Basis::Dated { dated },
+                    None => Basis::Fixed,
+                };
+                f.required = Some(Required {
+                    interval: Some(iv),
+                    exact: None,
+                    outcome: None,
+                    options: vec![],
+                    basis,
+                });
+                let (low, high) = (Num::int(count), Num::int(count + unsure));
+                f.actual = Some(low);
+                if unsure > 0
+                    && (iv.contains(low) != iv.contains(high) || !iv.contains(low))
+                    && iv.contains(high)
+                {
+                    f.status = Status::MissingData;
+                    f.missing = unsure_fields;
+                } else {
+                    judge_interval(&mut f, FieldId(0), low, &iv, RemedyHint::Adjust);
+                    f.remedy = None;
                 }
                 out.push(f);
             }

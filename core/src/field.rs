@@ -17,6 +17,8 @@ pub enum Unit {
     Persons,
     /// 平方米
     SquareMetres,
+    /// 平方公里
+    SquareKilometres,
     /// 元 (money; computed amounts are kept in fen)
     Yuan,
     /// a share, written 60% or 0.6
@@ -40,6 +42,7 @@ impl Unit {
             Unit::Households => "households",
             Unit::Persons => "persons",
             Unit::SquareMetres => "m2",
+            Unit::SquareKilometres => "km2",
             Unit::Yuan => "yuan",
             Unit::Percent => "percent",
             Unit::Count => "count",
@@ -56,6 +59,7 @@ impl Unit {
             "households" => Unit::Households,
             "persons" => Unit::Persons,
             "m2" => Unit::SquareMetres,
+            "km2" => Unit::SquareKilometres,
             "yuan" => Unit::Yuan,
             "percent" => Unit::Percent,
             "count" => Unit::Count,
@@ -69,6 +73,7 @@ impl Unit {
         "households",
         "persons",
         "m2",
+        "km2",
         "yuan",
         "percent",
         "count",
@@ -89,6 +94,7 @@ impl Unit {
             (Unit::Persons, Zh) => "人",
             (Unit::Persons, En) => "persons",
             (Unit::SquareMetres, _) => "m²",
+            (Unit::SquareKilometres, _) => "km²",
             (Unit::Yuan, Zh) => "元",
             (Unit::Yuan, En) => "yuan",
             (Unit::Percent, _) => "%",
@@ -117,6 +123,8 @@ pub enum Subject {
     NewArea,
     /// A meeting (会议): attendance and votes.
     Meeting,
+    /// A town or subdistrict (镇/街道), for rules about them rather than communities.
+    Town,
     /// A whole roster of communities (aggregate rules).
     Roster,
 }
@@ -128,6 +136,7 @@ impl Subject {
             Subject::Community => "community",
             Subject::NewArea => "new_area",
             Subject::Meeting => "meeting",
+            Subject::Town => "town",
             Subject::Roster => "roster",
         }
     }
@@ -138,6 +147,7 @@ impl Subject {
             "community" | "社区" => Subject::Community,
             "new_area" | "新建住宅区" | "住宅区" => Subject::NewArea,
             "meeting" | "会议" => Subject::Meeting,
+            "town" | "镇街" | "镇(街道)" | "街道" | "镇" => Subject::Town,
             "roster" => Subject::Roster,
             _ => return None,
         })
@@ -228,7 +238,8 @@ pub static FIELDS: &[FieldDef] = &[
         values = &[
             ("community", &["社区"]),
             ("new_area", &["新建住宅区", "住宅区"]),
-            ("meeting", &["会议"])
+            ("meeting", &["会议"]),
+            ("town", &["镇街", "镇(街道)", "街道", "镇"])
         ]
     ),
     f!(
@@ -510,6 +521,289 @@ pub static FIELDS: &[FieldDef] = &[
         ["专项经费"],
         Yuan,
         false
+    ),
+    f!(
+        "total_floor_area",
+        "总建筑面积",
+        "total floor area",
+        ["小区总建筑面积"],
+        SquareMetres,
+        false
+    ),
+    f!(
+        "property_service_area",
+        "物业服务用房面积",
+        "property-service room area",
+        ["物业用房面积"],
+        SquareMetres,
+        false
+    ),
+    f!(
+        "commercial_service_space",
+        "商业和综合服务设施面积",
+        "commercial and service facility area",
+        ["配套商业服务设施面积"],
+        SquareMetres,
+        false
+    ),
+    f!(
+        "office_space",
+        "社区干部办公用房面积",
+        "cadres' office space",
+        ["办公用房面积"],
+        SquareMetres,
+        false
+    ),
+    f!(
+        "party_service_center_area",
+        "党群服务中心面积",
+        "party-and-people service centre area",
+        ["社区党群服务中心面积"],
+        SquareMetres,
+        false
+    ),
+    f!(
+        "compounds",
+        "小区数",
+        "residential compounds",
+        ["居民小区数"],
+        Count,
+        true
+    ),
+    f!(
+        "culture_teams",
+        "文体队伍数",
+        "culture and sports teams",
+        ["文艺队伍数"],
+        Count,
+        true
+    ),
+    f!(
+        "purchased_projects",
+        "购买服务项目数",
+        "service projects purchased this year",
+        ["年度购买服务项目数"],
+        Count,
+        true
+    ),
+    f!(
+        "largest_project_amount",
+        "单个购买服务项目最高金额",
+        "largest purchased project",
+        ["购买服务项目最高金额"],
+        Yuan,
+        false
+    ),
+    f!(
+        "secretaries",
+        "党组织书记人数",
+        "party secretaries",
+        ["书记人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "deputy_directors",
+        "居委会副主任人数",
+        "deputy directors of the residents' committee",
+        ["副主任人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "full_time_committee_members",
+        "专职委员人数",
+        "full-time committee members",
+        ["专职委员"],
+        Persons,
+        true
+    ),
+    f!(
+        "floating_households",
+        "流动人口户数",
+        "floating households",
+        ["流动户数"],
+        Households,
+        true
+    ),
+    f!(
+        "floating_residents",
+        "流动人口",
+        "floating population",
+        ["流动人口数", "流动人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "area_km2",
+        "辖区面积",
+        "area",
+        ["管辖面积"],
+        SquareKilometres,
+        false
+    ),
+    f!(
+        "institutions",
+        "事业单位数",
+        "public institutions",
+        ["事业单位"],
+        Count,
+        true
+    ),
+    f!(
+        "shops",
+        "商业网点数",
+        "shops and businesses",
+        ["商业网点", "企业、商业网点"],
+        Count,
+        true
+    ),
+    f!(
+        "villager_groups",
+        "村民小组数",
+        "villagers' groups",
+        ["村民小组"],
+        Count,
+        true
+    ),
+    f!(
+        "young_workers",
+        "45周岁以下社工人数",
+        "social workers aged 45 or under",
+        ["45岁以下社工人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "young_certified",
+        "45周岁以下持证社工人数",
+        "certified social workers aged 45 or under",
+        ["45岁以下持证社工人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "worker_annual_income",
+        "社工人均年收入",
+        "average annual income of social workers",
+        ["社工年收入"],
+        Yuan,
+        false
+    ),
+    f!(
+        "local_average_wage",
+        "城镇职工上年度平均工资",
+        "last year's average urban wage",
+        ["上年度城镇职工平均工资"],
+        Yuan,
+        false
+    ),
+    f!(
+        "service_center_built",
+        "社区服务中心已建成",
+        "community service centre built",
+        ["服务中心建成"],
+        Flag,
+        false
+    ),
+    f!(
+        "high_standard",
+        "高标准和谐社区",
+        "high-standard harmonious community",
+        ["高标准和谐社区创建"],
+        Flag,
+        false
+    ),
+    f!(
+        "grid_managed",
+        "推行网格化管理",
+        "grid management in place",
+        ["网格化管理"],
+        Flag,
+        false
+    ),
+    f!(
+        "model_site",
+        "党建工作示范点",
+        "party-building model site",
+        ["党建示范点"],
+        Flag,
+        false
+    ),
+    f!(
+        "civic_meetings",
+        "年度市民议事活动次数",
+        "civic deliberation meetings this year",
+        ["市民议事活动次数"],
+        Count,
+        true
+    ),
+    f!(
+        "adult_residents",
+        "年满18周岁居民人数",
+        "adult residents",
+        ["成年居民人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "proposing_adults",
+        "提议居民人数",
+        "adult residents proposing",
+        ["提议人数"],
+        Persons,
+        true
+    ),
+    f!(
+        "proposing_households",
+        "提议户数",
+        "households proposing",
+        ["提议居民户数"],
+        Households,
+        true
+    ),
+    f!(
+        "proposing_groups",
+        "提议居民小组数",
+        "residents' groups proposing",
+        ["提议小组数"],
+        Count,
+        true
+    ),
+    f!(
+        "proposing_adults_share",
+        "提议居民比例",
+        "share of adult residents proposing",
+        [],
+        Percent,
+        false
+    ),
+    f!(
+        "proposing_households_share",
+        "提议户比例",
+        "share of households proposing",
+        [],
+        Percent,
+        false
+    ),
+    f!(
+        "proposing_groups_share",
+        "提议居民小组比例",
+        "share of residents' groups proposing",
+        [],
+        Percent,
+        false
+    ),
+    f!(
+        "convened",
+        "是否召集会议",
+        "meeting convened",
+        ["已召集"],
+        Category,
+        values = &[
+            ("convened", &["已召集", "召集"]),
+            ("not_convened", &["未召集", "不召集"])
+        ]
     ),
     f!(
         "designed_households",

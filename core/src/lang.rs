@@ -172,6 +172,7 @@ pub fn requirement_text(plan: &Plan, f: &Finding, lang: Lang) -> String {
     };
     let unit = match &rule.shape {
         Shape::Share { .. } => Unit::Percent,
+        Shape::Tally { .. } => Unit::Count,
         _ => measure_unit(f.measure),
     };
     let mut s = String::new();
@@ -447,15 +448,36 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
     };
     let unit = match &rule.shape {
         Shape::Share { .. } => Unit::Percent,
+        Shape::Tally { .. } => Unit::Count,
         _ => measure_unit(f.measure),
     };
-    let label = match (&rule.shape, f.measure) {
-        (Shape::Share { .. }, _) => match lang {
-            Lang::Zh => "达标比例",
-            Lang::En => "share meeting the standard",
+    let label: String = match (&rule.shape, f.measure) {
+        (
+            Shape::Share {
+                of: ShareOf::Rule(_),
+                ..
+            },
+            _,
+        ) => match lang {
+            Lang::Zh => "达标比例".into(),
+            Lang::En => "share meeting the standard".into(),
         },
-        (_, Some(m)) => field_label(m, lang),
-        _ => "",
+        (
+            Shape::Share {
+                of: ShareOf::Flag(fl),
+                ..
+            },
+            _,
+        ) => match lang {
+            Lang::Zh => format!("“{}”的社区比例", field_label(*fl, lang)),
+            Lang::En => format!("share with {}", field_label(*fl, lang)),
+        },
+        (Shape::Tally { .. }, _) => match lang {
+            Lang::Zh => "符合条件的社区个数".into(),
+            Lang::En => "communities counted".into(),
+        },
+        (_, Some(m)) => field_label(m, lang).into(),
+        _ => String::new(),
     };
     let group = f
         .group
@@ -1206,8 +1228,49 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
                 );
             }
         }
+        Shape::Tally { group_by, min, max } => {
+            let parts: Vec<String> = min
+                .iter()
+                .chain(max.iter())
+                .map(|b| bound_text(b, Unit::Count, lang, None))
+                .collect();
+            line(
+                &mut s,
+                format!(
+                    "{}{}: {}",
+                    if zh {
+                        "满足适用条件的社区个数"
+                    } else {
+                        "number of communities meeting `when`"
+                    },
+                    group_by
+                        .map(|g| if zh {
+                            format!("(按{}分组)", field_label(g, lang))
+                        } else {
+                            format!(" (per {})", field_label(g, lang))
+                        })
+                        .unwrap_or_default(),
+                    parts.join(" & ")
+                ),
+            );
+            for b in min.iter().chain(max.iter()) {
+                if let Value::Dated(sch) = &b.value {
+                    for st in &sch.steps {
+                        line(
+                            &mut s,
+                            format!(
+                                "  {}..{}: {}",
+                                st.from,
+                                st.until.map(|u| u.to_string()).unwrap_or_default(),
+                                num_unit(st.value, Unit::Count, lang)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
         Shape::Share {
-            of_rule,
+            of,
             group_by,
             min,
             max,
@@ -1217,10 +1280,14 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
                 .chain(max.iter())
                 .map(|b| bound_text(b, Unit::Percent, lang, None))
                 .collect();
+            let what = match of {
+                ShareOf::Rule(id) => format!("`{id}`"),
+                ShareOf::Flag(f) => format!("{} ({})", field_label(*f, lang), f.name()),
+            };
             line(
                 &mut s,
                 format!(
-                    "{} `{of_rule}` {}{} {}",
+                    "{} {what} {}{} {}",
                     if zh {
                         "符合"
                     } else {

@@ -78,45 +78,42 @@ pub fn load_policy(text: &str, file: &str) -> Result<Policy, Error> {
     }
 }
 
-/// The policies that ship with shequ, compiled into the library.
+/// The policies that ship with shequ: every `policies/*.toml`, compiled into the library.
+/// A policy's id is its file name without `.toml`.
 pub mod bundled {
     use super::{load_policy, Error, Plan, Policy};
 
-    /// `(file name, TOML text)` of every bundled policy.
-    pub const FILES: &[(&str, &str)] = &[
-        (
-            "policies/xian-2023.toml",
-            include_str!("../../policies/xian-2023.toml"),
-        ),
-        (
-            "policies/bijie-2017.toml",
-            include_str!("../../policies/bijie-2017.toml"),
-        ),
-    ];
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+    /// The bundled ids, sorted.
+    pub fn ids() -> Vec<String> {
+        FILES
+            .iter()
+            .filter_map(|(f, _)| {
+                f.strip_prefix("policies/")
+                    .and_then(|x| x.strip_suffix(".toml"))
+                    .map(str::to_string)
+            })
+            .collect()
+    }
 
     /// Every bundled policy, compiled.
     pub fn all() -> Result<Vec<Policy>, Error> {
         FILES.iter().map(|(f, t)| load_policy(t, f)).collect()
     }
 
-    /// The bundled ids.
-    pub fn ids() -> Vec<String> {
-        all()
-            .map(|v| v.into_iter().map(|p| p.meta.id.0).collect())
-            .unwrap_or_default()
-    }
-
-    /// A plan over the bundled policies with these ids, in this order.
+    /// A plan over the bundled policies with these ids, in this order. Only the files
+    /// asked for are compiled.
     pub fn plan(ids: &[&str]) -> Result<Plan, Error> {
-        let all = all()?;
         let mut chosen = Vec::new();
         for id in ids {
-            match all.iter().find(|p| p.meta.id.0 == *id) {
-                Some(p) => chosen.push(p.clone()),
+            let file = format!("policies/{id}.toml");
+            match FILES.iter().find(|(f, _)| *f == file) {
+                Some((f, t)) => chosen.push(load_policy(t, f)?),
                 None => {
                     return Err(Error::UnknownPolicy {
                         id: (*id).to_string(),
-                        known: all.iter().map(|p| p.meta.id.0.clone()).collect(),
+                        known: self::ids(),
                     })
                 }
             }

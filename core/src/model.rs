@@ -592,13 +592,30 @@ pub enum Shape {
     Decision { measure: FieldId, cases: Vec<Case> },
     /// Money owed, split between payers.
     Money(Box<Money>),
-    /// The share of communities that pass another rule (roster).
+    /// The share of communities that pass another rule, or whose yes/no field is yes
+    /// (roster).
     Share {
-        of_rule: RuleId,
+        of: ShareOf,
         group_by: Option<FieldId>,
         min: Option<Bound>,
         max: Option<Bound>,
     },
+    /// The number of communities that meet the rule's `when` (roster), e.g. how many are
+    /// over-size.
+    Tally {
+        group_by: Option<FieldId>,
+        min: Option<Bound>,
+        max: Option<Bound>,
+    },
+}
+
+/// What a `share` rule counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareOf {
+    /// Communities passing another rule of the same policy.
+    Rule(RuleId),
+    /// Communities whose yes/no field is yes.
+    Flag(FieldId),
 }
 
 impl Shape {
@@ -614,6 +631,7 @@ impl Shape {
             Shape::Decision { .. } => "decision",
             Shape::Money(_) => "money",
             Shape::Share { .. } => "share",
+            Shape::Tally { .. } => "tally",
         }
     }
 
@@ -626,7 +644,7 @@ impl Shape {
             | Shape::Tier { measure, .. }
             | Shape::Decision { measure, .. } => Some(*measure),
             Shape::Preferred { options } => options.first().map(|o| o.0),
-            Shape::Money(_) | Shape::Share { .. } => None,
+            Shape::Money(_) | Shape::Share { .. } | Shape::Tally { .. } => None,
         }
     }
 }
@@ -641,6 +659,8 @@ pub struct Rule {
     pub title: Option<String>,
     pub title_en: Option<String>,
     pub subject: Subject,
+    /// Roster rules: the kind of record they count (communities unless `over` says).
+    pub over: Subject,
     pub strength: Strength,
     pub word: String,
     pub quote: String,

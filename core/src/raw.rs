@@ -119,6 +119,9 @@ pub struct RawRule {
     pub excess_payer: Option<Spanned<String>>,
     pub period: Option<Spanned<String>>,
     pub of_rule: Option<Spanned<String>>,
+    pub of_field: Option<Spanned<String>>,
+    /// Roster rules: which records they count (`community` by default, or `town`).
+    pub over: Option<Spanned<String>>,
     pub group_by: Option<Spanned<String>>,
 }
 

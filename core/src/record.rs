@@ -89,6 +89,21 @@ impl Record {
     }
 
     fn derived(&self, f: FieldId) -> Option<Num> {
+        let share = |num: &str, den: &str| -> Option<Num> {
+            let a = self.num(field::by_id(num)?)?;
+            let b = self.num(field::by_id(den)?)?;
+            if b.is_zero() {
+                None
+            } else {
+                a.checked_div(b)
+            }
+        };
+        match f.name() {
+            "proposing_adults_share" => return share("proposing_adults", "adult_residents"),
+            "proposing_households_share" => return share("proposing_households", "households"),
+            "proposing_groups_share" => return share("proposing_groups", "resident_groups"),
+            _ => {}
+        }
         if f.name() == "representatives" {
             let a = self.num(field::by_id("resident_reps")?)?;
             let b = self.num(field::by_id("unit_reps")?)?;

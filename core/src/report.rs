@@ -75,6 +75,7 @@ pub fn finding_json(plan: &Plan, f: &Finding, lang: Lang) -> J {
     };
     let unit = match &r.shape {
         Shape::Share { .. } => Some(field::Unit::Percent),
+        Shape::Tally { .. } => Some(field::Unit::Count),
         _ => f.measure.map(|m| m.def().unit),
     };
     let required = f.required.as_ref().map(|req| {

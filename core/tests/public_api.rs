@@ -544,10 +544,33 @@ require = { min = { value = 8, word = "不少于" } }
     let (_, d) = lint::lint(&format!("{HEAD}{tier}"), "t.toml", None);
     let gaps: Vec<_> = d.iter().filter(|x| x.code == Code::TierGap).collect();
     assert_eq!(gaps.len(), 1, "{d:?}");
-    assert!(gaps[0].message.contains("= 5000 persons"), "{}", gaps[0].message);
+    assert!(
+        gaps[0].message.contains("= 5000 persons"),
+        "{}",
+        gaps[0].message
+    );
     // and evaluation there is undecided, not guessed
     let p = shequ::load_policy(&format!("{HEAD}{tier}"), "t.toml").expect("compiles");
-    let res = Plan::new(vec![p]).evaluate(&rec(&[("residents", "5000"), ("workers", "9")]), &Options::at(date("2021-01-01")));
+    let res = Plan::new(vec![p]).evaluate(
+        &rec(&[("residents", "5000"), ("workers", "9")]),
+        &Options::at(date("2021-01-01")),
+    );
     assert_eq!(res.findings[0].status, Status::Ambiguous);
-    assert_eq!(res.findings[0].reason.as_ref().map(|r| r.code()), Some("undecided"));
+    assert_eq!(
+        res.findings[0].reason.as_ref().map(|r| r.code()),
+        Some("undecided")
+    );
+}
+
+#[test]
+fn every_bundled_file_compiles_and_is_named_after_its_id() {
+    for (file, text) in bundled::FILES {
+        let p = shequ::load_policy(text, file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(
+            *file,
+            format!("policies/{}.toml", p.meta.id),
+            "file name and id differ"
+        );
+    }
+    assert!(bundled::ids().len() >= 2);
 }
