@@ -37,6 +37,7 @@ enum OutFormat {
 #[derive(Clone, Copy, ValueEnum)]
 enum InFormat {
     Csv,
+    Tsv,
     Json,
     Jsonl,
 }
@@ -160,7 +161,16 @@ fn today() -> Date {
 }
 
 fn read_file(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let upto = e.as_bytes().get(..e.utf8_error().valid_up_to()).unwrap_or_default();
+        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+        format!(
+            "`{}` is not UTF-8 text (line {line}); save it as UTF-8 (in Excel: 另存为 \"CSV UTF-8\"; from GBK: `iconv -f GBK -t UTF-8`)",
+            path.display()
+        )
+    })
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -197,16 +207,51 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 return Err(format!("name at least one policy with `--policy ID` (bundled: {}) or `--policy-file PATH`", bundled::ids().join(", ")));
             }
             let ids: Vec<&str> = policies.iter().map(String::as_str).collect();
+            for (i, id) in ids.iter().enumerate() {
+                if ids.iter().skip(i + 1).any(|x| x == id) {
+                    return Err(format!(
+                        "`--policy {id}` is given twice; name each policy once"
+                    ));
+                }
+            }
             let mut list: Vec<Policy> = bundled::plan(&ids)
                 .map_err(|e| e.to_string())?
                 .policies()
                 .to_vec();
             for pf in &policy_files {
                 let text = read_file(pf)?;
-                list.push(
-                    shequ::load_policy(&text, &pf.display().to_string())
-                        .map_err(|e| e.to_string())?,
-                );
+                let name = pf.display().to_string();
+                let dir = pf.parent().map(Path::to_path_buf).unwrap_or_default();
+                let (p, diags) = lint_one(&text, &name, |src| {
+                    std::fs::read_to_string(dir.join(src)).map_err(|e| e.to_string())
+                });
+                let Some(p) = p else {
+                    let errs: Vec<String> = diags
+                        .iter()
+                        .filter(|d| d.is_error())
+                        .map(ToString::to_string)
+                        .collect();
+                    return Err(errs.join("\n"));
+                };
+                // the policy compiles; say what the linter found (unverified quotes, overlaps …)
+                for d in diags.iter().filter(|d| d.severity != shequ::Severity::Note) {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "{}: {d}",
+                        if d.is_error() {
+                            "warning (lint error)"
+                        } else {
+                            "warning"
+                        }
+                    );
+                }
+                if list.iter().any(|q| q.meta.id == p.meta.id) {
+                    return Err(format!(
+                        "policy `{}` from `{name}` is already named; name each policy once",
+                        p.meta.id
+                    ));
+                }
+                list.push(p);
             }
             let plan = Plan::new(list);
             let (text, fname) = if file == "-" {
@@ -220,9 +265,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let fmt = match input_format {
                 Some(InFormat::Csv) => Format::Csv,
+                Some(InFormat::Tsv) => Format::Tsv,
                 Some(InFormat::Json) => Format::Json,
                 Some(InFormat::Jsonl) => Format::JsonLines,
-                None => Format::from_path(&fname).ok_or_else(|| format!("cannot tell the format of `{fname}` from its name; add `--input-format csv|json|jsonl`"))?,
+                None => Format::from_path(&fname)
+                    .ok_or_else(|| format!("cannot tell the format of `{fname}` from its name; add `--input-format csv|tsv|json|jsonl`"))?,
             };
             let roster = input::parse(&text, fmt, &fname).map_err(|e| e.to_string())?;
             let opts = Options {
@@ -278,6 +325,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     });
                     diags.extend(d);
                 }
+            }
+            if files == 0 {
+                return Err("no policy files (.toml) found in the given paths".into());
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
             match format {
@@ -354,6 +404,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let p = plan.policies().first().ok_or("no policy")?;
             let mut s = String::new();
             match rid {
+                Some(r) if p.rule(r).is_none() && p.rules.iter().any(|x| x.clause == r) => {
+                    // a clause ID (e.g. `B-8`): every rule that encodes it
+                    for rule in p.rules.iter().filter(|x| x.clause == r) {
+                        s.push_str(&lang::explain_rule(p, rule, lang));
+                        s.push('\n');
+                    }
+                }
                 Some(r) => {
                     let rule = p.rule(r).ok_or_else(|| {
                         let ids: Vec<&str> = p.rules.iter().map(|x| x.id.0.as_str()).collect();

@@ -233,7 +233,7 @@ fn lint_of_the_bundled_policies() {
     // the files on disk lint the same as the bundled copies, quotes included
     let o = shequ(&["lint", "policies"]);
     assert!(o.status.success(), "{}", stdout(&o));
-    assert!(stdout(&o).contains("2 file(s): 0 error(s)"));
+    assert!(stdout(&o).contains("file(s): 0 error(s)"), "{}", stdout(&o));
 }
 
 #[test]
@@ -275,4 +275,39 @@ fn explain_and_policies() {
     let o = shequ(&["schema"]);
     let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("schema is JSON");
     assert!(j.get("$schema").is_some());
+}
+
+#[test]
+fn review_duplicates_empty_folders_and_non_utf8() {
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "bijie-2017",
+        "--policy",
+        "bijie-2017",
+        "examples/roster.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("given twice"), "{}", stderr(&o));
+    let dir = std::env::temp_dir().join(format!("shequ-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let o = shequ(&["lint", dir.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no policy files"), "{}", stderr(&o));
+    // 社区名称 in GBK
+    let p = tmp("gbk.csv", "");
+    std::fs::write(
+        &p,
+        [
+            0xc9, 0xe7, 0xc7, 0xf8, 0xc3, 0xfb, 0xb3, 0xc6, b',', b'1', b'\n',
+        ],
+    )
+    .expect("write");
+    let o = shequ(&["check", "--policy", "xian-2023", p.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not UTF-8") && stderr(&o).contains("CSV UTF-8"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -10,6 +10,7 @@ use toml::Spanned;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, LineIndex, Severity};
 use crate::field::{self, FieldId, Subject, Unit};
+use crate::model::Interval;
 use crate::model::*;
 use crate::money::Remainder;
 use crate::num::Num;
@@ -595,6 +596,11 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
                 cx.rule = None;
             }
         }
+    }
+    for rule in &rules {
+        cx.rule = Some(rule.id.0.clone());
+        check_requirements(&mut cx, rule);
+        cx.rule = None;
     }
     let mut not_checkable = Vec::new();
     for nc in &raw.not_checkable {
@@ -1726,4 +1732,91 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
         excess_payer,
         period,
     })
+}
+
+/// Requirements that no value can meet: a minimum above the maximum, or a whole count
+/// required to be a fraction. They are errors: a rule that always fails checks nothing.
+fn check_requirements(cx: &mut Ctx<'_>, rule: &Rule) {
+    use crate::eval::bounds_interval;
+    let d = Date::year_start(2000);
+    let report = |cx: &mut Ctx<'_>, pos: Pos, what: String| {
+        cx.diags.push(Diagnostic {
+            code: Code::EmptyRequirement,
+            severity: Severity::Error,
+            policy: cx.policy.clone(),
+            rule: cx.rule.clone(),
+            file: cx.file.to_string(),
+            line: pos.line,
+            column: pos.column,
+            message: what,
+            help: Some("check the numbers and their words against the source".into()),
+        });
+    };
+    let empty = |iv: &Interval, whole: bool| {
+        if whole {
+            iv.has_no_whole()
+        } else {
+            iv.is_empty()
+        }
+    };
+    match &rule.shape {
+        Shape::Range {
+            measure, min, max, ..
+        } => {
+            if let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), d) {
+                if empty(&iv, measure.def().whole) {
+                    report(
+                        cx,
+                        rule.pos,
+                        format!("no value of `{}` meets both bounds", measure.name()),
+                    );
+                }
+            }
+        }
+        Shape::Proportional { min, max, .. } | Shape::Count { min, max, .. } => {
+            if let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), d) {
+                if iv.is_empty() {
+                    report(
+                        cx,
+                        rule.pos,
+                        "the lower bound is above the upper bound".into(),
+                    );
+                }
+            }
+        }
+        Shape::Tier {
+            by, measure, tiers, ..
+        } => {
+            for (i, t) in tiers.iter().enumerate() {
+                if let Some(iv) = bounds_interval(t.min.as_ref(), t.max.as_ref(), d) {
+                    if empty(&iv, by.def().whole) {
+                        report(
+                            cx,
+                            t.pos,
+                            format!("tier {} covers no value of `{}`", i + 1, by.name()),
+                        );
+                    }
+                }
+                if let Some(iv) = t.require.interval(d) {
+                    if empty(&iv, measure.def().whole) {
+                        let why = if t.require.equal.is_some() && measure.def().whole {
+                            " (a whole count cannot equal a fraction)"
+                        } else {
+                            ""
+                        };
+                        report(
+                            cx,
+                            t.pos,
+                            format!(
+                                "tier {} requires a value of `{}` that cannot exist{why}",
+                                i + 1,
+                                measure.name()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
 }

@@ -74,6 +74,10 @@ pub enum Reason {
     NoWholeValue,
     /// A roster rule found no community to judge.
     NoCommunities,
+    /// A money amount too large to compute exactly (check the units of the input).
+    AmountTooLarge,
+    /// A roster share depends on communities whose own verdict is ambiguous.
+    DependsOnAmbiguous,
 }
 
 impl Reason {
@@ -89,6 +93,8 @@ impl Reason {
             Reason::Undecided => "undecided",
             Reason::NoWholeValue => "no_whole_value",
             Reason::NoCommunities => "no_communities",
+            Reason::AmountTooLarge => "amount_too_large",
+            Reason::DependsOnAmbiguous => "depends_on_ambiguous",
         }
     }
 }
@@ -245,11 +251,18 @@ pub struct ObligationLine {
     pub base_value: Option<Num>,
     /// Whether the amount was rounded to the fen.
     pub rounded: bool,
-    /// Amount actually paid above the standard, when known.
+    /// The amount actually paid, when the data gives it.
+    pub paid: Option<Fen>,
+    /// Amount paid above the standard (borne by the rule's excess payer).
     pub excess: Option<Fen>,
+    /// Amount paid below the standard: the obligation then fails.
+    pub shortfall: Option<Fen>,
 }
 
-/// Money owed under a money rule, with each payer's share.
+/// Money owed under a money rule, with each payer's share. `shares` always add up to
+/// `total` (the standard); `shares_with_excess` add up to the standard plus whatever was
+/// paid above it, which the rule's excess payer bears. The status is `fail` when a
+/// component is paid below its standard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Obligation {
     pub rule: RuleRef,
@@ -1145,8 +1158,15 @@ fn obligation(rr: RuleRef, m: &Money, rec: &Record) -> Obligation {
         shares_with_excess: Vec::new(),
         missing: Vec::new(),
     };
-    let mut total = Fen(0);
-    let mut excess_total = Fen(0);
+    let too_large = |mut ob: Obligation| {
+        ob.status = Status::NotApplicable;
+        ob.reason = Some(Reason::AmountTooLarge);
+        ob.lines.clear();
+        ob
+    };
+    let mut total: i64 = 0;
+    let mut excess_total: i64 = 0;
+    let mut underpaid = false;
     for (ci, c) in m.components.iter().enumerate() {
         let mut yuan = c.amount.unwrap_or(Num::ZERO);
         let mut base_value = None;
@@ -1154,7 +1174,14 @@ fn obligation(rr: RuleRef, m: &Money, rec: &Record) -> Obligation {
             match rec.num(base) {
                 Some(b) => {
                     base_value = Some(b);
-                    yuan = yuan.add(rate.div(per).mul(b));
+                    let Some(y) = rate
+                        .checked_div(per)
+                        .and_then(|r| r.checked_mul(b))
+                        .and_then(|x| yuan.checked_add(x))
+                    else {
+                        return too_large(ob);
+                    };
+                    yuan = y;
                 }
                 None => {
                     ob.missing.push(base);
@@ -1163,23 +1190,36 @@ fn obligation(rr: RuleRef, m: &Money, rec: &Record) -> Obligation {
             }
         }
         let Some((amount, rounded)) = Fen::from_yuan_num(yuan) else {
-            ob.missing.push(c.rate.map_or(rr_field_fallback(), |r| r.2));
-            continue;
+            return too_large(ob);
         };
-        let excess = c.paid.and_then(|p| rec.num(p)).and_then(|paid| {
-            let (pf, _) = Fen::from_yuan_num(paid)?;
-            Some(Fen((pf.0 - amount.0).max(0)))
-        });
-        if let Some(e) = excess {
-            excess_total = Fen(excess_total.0 + e.0);
-        }
-        total = Fen(total.0 + amount.0);
+        let paid = match c.paid.and_then(|p| rec.num(p)) {
+            Some(p) => match Fen::from_yuan_num(p) {
+                Some((pf, _)) => Some(pf),
+                None => return too_large(ob),
+            },
+            None => None,
+        };
+        let excess = paid.map(|p| Fen((p.0 - amount.0).max(0)));
+        let shortfall = paid
+            .map(|p| Fen((amount.0 - p.0).max(0)))
+            .filter(|s| s.0 > 0);
+        underpaid |= shortfall.is_some();
+        let Some(t) = total.checked_add(amount.0) else {
+            return too_large(ob);
+        };
+        total = t;
+        let Some(e) = excess_total.checked_add(excess.map_or(0, |x| x.0)) else {
+            return too_large(ob);
+        };
+        excess_total = e;
         ob.lines.push(ObligationLine {
             component: ci,
             amount,
             base_value,
             rounded,
+            paid,
             excess,
+            shortfall,
         });
     }
     if !ob.missing.is_empty() {
@@ -1187,13 +1227,19 @@ fn obligation(rr: RuleRef, m: &Money, rec: &Record) -> Obligation {
         return ob;
     }
     let weights: Vec<u64> = m.payers.iter().map(|p| p.share).collect();
-    ob.total = Some(total);
-    ob.shares = money::split(total, &weights, m.remainder).unwrap_or_default();
+    ob.total = Some(Fen(total));
+    ob.shares = money::split(Fen(total), &weights, m.remainder).unwrap_or_default();
     ob.shares_with_excess = ob.shares.clone();
     if let Some(ep) = m.excess_payer {
         if let Some(s) = ob.shares_with_excess.get_mut(ep) {
-            s.0 += excess_total.0;
+            match s.0.checked_add(excess_total) {
+                Some(v) => s.0 = v,
+                None => return too_large(ob),
+            }
         }
+    }
+    if underpaid {
+        ob.status = Status::Fail;
     }
     ob
 }
@@ -1225,10 +1271,6 @@ fn groups(
         out.push((None, Vec::new()));
     }
     out
-}
-
-fn rr_field_fallback() -> FieldId {
-    FieldId(0)
 }
 
 fn roster_rule(
@@ -1479,8 +1521,14 @@ fn roster_rule(
                     Num::ratio(i128::from(pass + unsure), i128::from(n)).unwrap_or(Num::ZERO);
                 f.actual = Some(low);
                 if unsure > 0 && iv.contains(low) != iv.contains(high) {
-                    f.status = Status::MissingData;
-                    f.missing = unsure_fields;
+                    if unsure_fields.is_empty() {
+                        // undecidable because some communities' own verdicts are ambiguous
+                        f.status = Status::Ambiguous;
+                        f.reason = Some(Reason::DependsOnAmbiguous);
+                    } else {
+                        f.status = Status::MissingData;
+                        f.missing = unsure_fields;
+                    }
                 } else {
                     judge_interval(&mut f, FieldId(0), low, &iv, RemedyHint::Adjust);
                     // the gap is counted in communities, not in share points

@@ -909,12 +909,74 @@ pub fn field_count() -> usize {
 /// Looks a field up by English id, Chinese header or alias (exact, after trimming and
 /// removing a unit suffix in brackets such as `(m²)` or `（户）`).
 pub fn lookup(header: &str) -> Option<FieldId> {
-    let h = strip_unit_suffix(header.trim());
+    match resolve_header(header) {
+        Header::Field { field, .. } => Some(field),
+        _ => None,
+    }
+}
+
+fn exact(h: &str) -> Option<FieldId> {
     FIELDS
         .iter()
         .position(|f| f.id == h || f.zh == h || f.aliases.contains(&h))
         .and_then(|i| u16::try_from(i).ok())
         .map(FieldId)
+}
+
+/// What a column header means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Header<'a> {
+    /// A field, possibly with a unit suffix; `percent_points` when a share column is
+    /// headed `(%)`, so that `70` means 70 %.
+    Field {
+        field: FieldId,
+        percent_points: bool,
+    },
+    /// A field's name with a unit in brackets that is not the field's unit
+    /// (`户数(万户)`): refusing it beats silently misreading it.
+    WrongUnit { field: FieldId, unit: &'a str },
+    /// Not a field.
+    Other,
+}
+
+/// The unit words accepted in a header's bracket for each unit.
+pub fn unit_words(u: Unit) -> &'static [&'static str] {
+    match u {
+        Unit::Households => &["户", "households"],
+        Unit::Persons => &["人", "名", "persons", "people"],
+        Unit::SquareMetres => &["m²", "m2", "㎡", "平方米", "平米", "sqm"],
+        Unit::SquareKilometres => &["km²", "km2", "平方公里"],
+        Unit::Yuan => &["元", "yuan", "CNY", "RMB", "人民币元"],
+        Unit::Percent => &["%", "％"],
+        Unit::Count => &["个", "次", "家", "支", "项"],
+        Unit::Years => &["年", "years"],
+        Unit::Flag | Unit::Category | Unit::Text => &[],
+    }
+}
+
+/// Resolves a header: a field id, a Chinese header or alias, optionally followed by a
+/// unit in brackets (`户数(户)`, `面积（㎡）`, `交叉任职比例(%)`).
+pub fn resolve_header(header: &str) -> Header<'_> {
+    let h = header.trim();
+    if let Some(f) = exact(h) {
+        return Header::Field {
+            field: f,
+            percent_points: false,
+        };
+    }
+    if let Some((base, unit)) = split_unit_suffix(h) {
+        if let Some(f) = exact(base) {
+            let u = f.def().unit;
+            if unit_words(u).iter().any(|w| w.eq_ignore_ascii_case(unit)) {
+                return Header::Field {
+                    field: f,
+                    percent_points: u == Unit::Percent,
+                };
+            }
+            return Header::WrongUnit { field: f, unit };
+        }
+    }
+    Header::Other
 }
 
 /// Looks a field up by English id only (policy files).
@@ -926,18 +988,23 @@ pub fn by_id(id: &str) -> Option<FieldId> {
         .map(FieldId)
 }
 
-fn strip_unit_suffix(h: &str) -> &str {
+/// `户数(户)` → (`户数`, `户`).
+fn split_unit_suffix(h: &str) -> Option<(&str, &str)> {
     for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
         if let Some(stripped) = h.strip_suffix(close) {
             if let Some(pos) = stripped.rfind(open) {
-                let inner = &stripped[pos + open.len_utf8()..];
-                if inner.chars().count() <= 6 && pos > 0 {
-                    return h[..pos].trim_end();
+                if pos > 0 {
+                    let inner = stripped.get(pos + open.len_utf8()..)?.trim();
+                    return Some((stripped.get(..pos)?.trim_end(), inner));
                 }
             }
         }
     }
-    h
+    None
+}
+
+fn strip_unit_suffix(h: &str) -> &str {
+    split_unit_suffix(h).map_or(h, |(b, _)| b)
 }
 
 /// The closest known field name to a header that matched nothing, when it is close enough
@@ -1022,6 +1089,23 @@ mod tests {
         assert_eq!(lookup("户籍人口"), by_id("registered_residents"));
         assert_eq!(lookup("社区服务用房面积(m²)"), by_id("service_space"));
         assert_eq!(lookup("户数（户）"), by_id("households"));
+        assert_eq!(
+            lookup("户数(万户)"),
+            None,
+            "a different unit is not the field"
+        );
+        assert!(matches!(
+            resolve_header("户数(万户)"),
+            Header::WrongUnit { unit: "万户", .. }
+        ));
+        assert!(matches!(
+            resolve_header("交叉任职比例(%)"),
+            Header::Field {
+                percent_points: true,
+                ..
+            }
+        ));
+        assert!(matches!(resolve_header("备注(其他)"), Header::Other));
         assert!(lookup("备注").is_none());
     }
 

@@ -57,6 +57,8 @@ impl std::ops::Deref for InputError {
 pub enum Format {
     /// Comma-separated values with a header row.
     Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
     /// A JSON array of objects, or an object with a `communities` array.
     Json,
     /// One JSON object per line.
@@ -69,6 +71,8 @@ impl Format {
         let p = path.to_lowercase();
         if p.ends_with(".csv") {
             Some(Format::Csv)
+        } else if p.ends_with(".tsv") || p.ends_with(".tab") {
+            Some(Format::Tsv)
         } else if p.ends_with(".jsonl") || p.ends_with(".ndjson") {
             Some(Format::JsonLines)
         } else if p.ends_with(".json") {
@@ -83,6 +87,7 @@ impl Format {
 pub fn parse(text: &str, format: Format, file: &str) -> Result<Roster, InputError> {
     match format {
         Format::Csv => parse_csv(text, file),
+        Format::Tsv => parse_tsv(text, file),
         Format::Json => parse_json(text, file),
         Format::JsonLines => parse_jsonl(text, file),
     }
@@ -108,26 +113,99 @@ fn err(
     }))
 }
 
-/// Maps a header to a field, or `Ok(None)` for a pass-through column.
-fn map_header(h: &str) -> Result<Option<FieldId>, (String, Option<String>)> {
-    if let Some(f) = field::lookup(h) {
-        return Ok(Some(f));
+/// What a header or key maps to: a field (and whether its shares are in percent points),
+/// or `None` for a pass-through column. `what` is "header" or "key", for messages.
+/// A header's field and whether its shares are written in percent points.
+type Mapped = Option<(FieldId, bool)>;
+
+/// A message and its help line.
+type Problem = (String, Option<String>);
+
+fn map_header(h: &str, what: &str) -> Result<Mapped, Problem> {
+    match field::resolve_header(h) {
+        field::Header::Field {
+            field,
+            percent_points,
+        } => return Ok(Some((field, percent_points))),
+        field::Header::WrongUnit { field, unit } => {
+            let units = field::unit_words(field.def().unit);
+            return Err((
+                format!("{what} `{h}` names `{}` in `{unit}`, but it is measured in {}", field.name(), units.first().copied().unwrap_or("its own unit")),
+                Some(format!("convert the values to {} and write the {what} as `{}`, or give it a name that is not a field", units.first().copied().unwrap_or("the field's unit"), field.def().zh)),
+            ));
+        }
+        field::Header::Other => {}
     }
+    let (rename, thing) = if what == "key" {
+        ("rename the key", "key")
+    } else {
+        ("rename the column", "column")
+    };
     match field::suggest(h) {
         Some(s) => Err((
-            format!("header `{h}` is not a known field, but looks like `{s}` ({})", field::by_id(s).map_or("", |f| f.def().zh)),
-            Some(format!("rename the column to `{s}`, or to something that does not resemble a field if it is your own data")),
+            format!("{what} `{h}` is not a known field, but looks like `{s}` ({})", field::by_id(s).map_or("", |f| f.def().zh)),
+            Some(format!("{rename} to `{s}`, or to something that does not resemble a field if it is your own {thing}")),
         )),
         None => Ok(None),
     }
 }
 
-/// Parses CSV text.
+/// Line numbers of byte offsets, counting `\r\n`, `\n` and a lone `\r` as one line break.
+struct Lines {
+    starts: Vec<usize>,
+    bytes: Vec<u8>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+            i += 1;
+        }
+        Lines {
+            starts,
+            bytes: b.to_vec(),
+        }
+    }
+
+    /// The line of a record that starts at `byte`. The CSV reader may report a record as
+    /// starting at the line break before it (`\n` of a `\r\n`), so breaks are skipped.
+    fn line(&self, mut byte: usize) -> usize {
+        while matches!(self.bytes.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        match self.starts.binary_search(&byte) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+/// Parses CSV text (comma-separated).
 pub fn parse_csv(text: &str, file: &str) -> Result<Roster, InputError> {
+    parse_delimited(text, file, b',')
+}
+
+/// Parses tab-separated text.
+pub fn parse_tsv(text: &str, file: &str) -> Result<Roster, InputError> {
+    parse_delimited(text, file, b'\t')
+}
+
+fn parse_delimited(text: &str, file: &str, delimiter: u8) -> Result<Roster, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(err(file, 1, 1, None, None, "the file is empty".into(), Some("the first row names the columns (户数, 常住人口 …); each further row is one community".into())));
+    }
+    let lines = Lines::new(text);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
@@ -143,12 +221,41 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Roster, InputError> {
             )
         })?
         .clone();
+    if headers.len() == 1 {
+        let h = headers.get(0).unwrap_or("");
+        for (sep, name) in [
+            ('\t', "tabs"),
+            (';', "semicolons"),
+            (',', "commas"),
+            ('|', "bars"),
+        ] {
+            if sep != char::from(delimiter) && h.contains(sep) {
+                let help = if sep == '\t' {
+                    "name the file `.tsv` or pass `--input-format tsv`"
+                } else {
+                    "save the file as comma-separated CSV (UTF-8)"
+                };
+                return Err(err(
+                    file,
+                    1,
+                    1,
+                    None,
+                    None,
+                    format!(
+                        "the header row is one column separated by {name}, so no field can be read"
+                    ),
+                    Some(help.into()),
+                ));
+            }
+        }
+    }
     let mut columns = Vec::new();
+    let mut mapped: Vec<Option<(FieldId, bool)>> = Vec::new();
     let mut seen: Vec<(FieldId, usize)> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim();
-        match map_header(h) {
-            Ok(Some(f)) => {
+        match map_header(h, "header") {
+            Ok(Some((f, pp))) => {
                 if let Some((_, prev)) = seen.iter().find(|(g, _)| *g == f) {
                     return Err(err(
                         file,
@@ -167,8 +274,12 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Roster, InputError> {
                 }
                 seen.push((f, i));
                 columns.push((h.to_string(), Some(f)));
+                mapped.push(Some((f, pp)));
             }
-            Ok(None) => columns.push((h.to_string(), None)),
+            Ok(None) => {
+                columns.push((h.to_string(), None));
+                mapped.push(None);
+            }
             Err((m, help)) => return Err(err(file, 1, i + 1, Some(h.to_string()), None, m, help)),
         }
     }
@@ -179,13 +290,13 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Roster, InputError> {
     };
     for (n, row) in rdr.records().enumerate() {
         let row = row.map_err(|e| {
-            let line = e.position().map_or(n + 2, |p| p.line() as usize);
+            let line = e.position().map_or(n + 2, |p| {
+                lines.line(usize::try_from(p.byte()).unwrap_or(0))
+            });
             let msg = match e.kind() {
                 csv::ErrorKind::UnequalLengths {
                     expected_len, len, ..
-                } => {
-                    format!("row has {len} cells but the header has {expected_len}")
-                }
+                } => format!("row has {len} cells but the header has {expected_len}"),
                 _ => format!("cannot read the row: {e}"),
             };
             err(
@@ -195,19 +306,21 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Roster, InputError> {
                 None,
                 Some(n + 1),
                 msg,
-                Some("check for a stray or missing comma, or an unclosed quote".into()),
+                Some("check for a stray or missing separator, or an unclosed quote".into()),
             )
         })?;
-        let line = row.position().map_or(n + 2, |p| p.line() as usize);
+        let line = row.position().map_or(n + 2, |p| {
+            lines.line(usize::try_from(p.byte()).unwrap_or(0))
+        });
         let mut rec = Record::new();
         let mut extra = Vec::new();
         for (i, cell) in row.iter().enumerate() {
-            let Some((h, f)) = roster.columns.get(i) else {
+            let Some((h, _)) = roster.columns.get(i) else {
                 continue;
             };
-            match f {
-                Some(f) => match Record::parse_value(*f, cell) {
-                    Ok(Some(v)) => rec.set(*f, v),
+            match mapped.get(i).copied().flatten() {
+                Some((f, pp)) => match Record::parse_value_in(f, cell, pp) {
+                    Ok(Some(v)) => rec.set(f, v),
                     Ok(None) => {}
                     Err(e) => {
                         return Err(err(
@@ -226,6 +339,17 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Roster, InputError> {
         }
         roster.records.push(rec);
         roster.rows.push(RowMeta { line, extra });
+    }
+    if roster.records.is_empty() {
+        return Err(err(
+            file,
+            1,
+            1,
+            None,
+            None,
+            "the file has a header row but no data rows".into(),
+            Some("add one row per community".into()),
+        ));
     }
     Ok(roster)
 }
@@ -250,8 +374,8 @@ fn record_from_object(
     let mut extra = Vec::new();
     let mut seen: Vec<(FieldId, String)> = Vec::new();
     for (k, v) in obj {
-        match map_header(k) {
-            Ok(Some(f)) => {
+        match map_header(k, "key") {
+            Ok(Some((f, _))) => {
                 if let Some((_, prev)) = seen.iter().find(|(g, _)| *g == f) {
                     return Err(err(
                         file,
@@ -375,6 +499,17 @@ pub fn parse_json(text: &str, file: &str) -> Result<Roster, InputError> {
         roster.records.push(rec);
         roster.rows.push(RowMeta { line, extra });
     }
+    if roster.records.is_empty() {
+        return Err(err(
+            file,
+            1,
+            1,
+            None,
+            None,
+            "the JSON roster has no records".into(),
+            Some("give an array of objects, one per community".into()),
+        ));
+    }
     Ok(roster)
 }
 
@@ -451,6 +586,17 @@ pub fn parse_jsonl(text: &str, file: &str) -> Result<Roster, InputError> {
         let (rec, extra) = record_from_object(&obj, file, n + 1, idx)?;
         roster.records.push(rec);
         roster.rows.push(RowMeta { line: n + 1, extra });
+    }
+    if roster.records.is_empty() {
+        return Err(err(
+            file,
+            1,
+            1,
+            None,
+            None,
+            "the JSON Lines file has no records".into(),
+            Some("write one JSON object per line".into()),
+        ));
     }
     Ok(roster)
 }

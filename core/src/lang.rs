@@ -102,7 +102,7 @@ pub fn grade_label(g: Grade, lang: Lang) -> &'static str {
         (Grade::Violation, Lang::En) => "violation",
         (Grade::Deviation, Lang::En) => "deviation (needs a reason)",
         (Grade::Advice, Lang::En) => "advice",
-        (Grade::BehindTarget, Lang::En) => "behind target",
+        (Grade::BehindTarget, Lang::En) => "target not yet met",
         (Grade::Information, Lang::En) => "information",
     }
 }
@@ -228,13 +228,22 @@ pub fn requirement_text(plan: &Plan, f: &Finding, lang: Lang) -> String {
                 " ({rate} × {} {}{})",
                 field_label(*base, lang),
                 num_unit(*base_value, base.def().unit, lang),
-                match computed {
-                    Some(c) if req.exact.is_some() => match lang {
+                match (computed, req.exact) {
+                    // an exclusive bound (过半数, 超过) shows its strict comparison before rounding
+                    (_, Some(ex))
+                        if ex.min.is_some_and(|l| !l.inclusive)
+                            || ex.max.is_some_and(|l| !l.inclusive) =>
+                        match lang {
+                            Lang::Zh => format!(": {},取整", interval_text(&ex, unit, lang)),
+                            Lang::En =>
+                                format!(": {}, in whole units", interval_text(&ex, unit, lang)),
+                        },
+                    (Some(c), Some(_)) => match lang {
                         Lang::Zh => format!(" = {},取整", c.to_decimal(2)),
                         Lang::En => format!(" = {}, rounded to whole units", c.to_decimal(2)),
                     },
-                    Some(c) => format!(" = {}", num_unit(c, unit, lang)),
-                    None => String::new(),
+                    (Some(c), None) => format!(" = {}", num_unit(c, unit, lang)),
+                    (None, _) => String::new(),
                 }
             );
         }
@@ -326,7 +335,13 @@ pub fn remedy_text(r: &Remedy, lang: Lang) -> String {
     let unit = r.field.def().unit;
     let amt = r
         .amount
-        .map(|a| num_unit(a, unit, lang))
+        .map(|a| match (unit, lang) {
+            (Unit::Percent, Lang::Zh) => format!("{}个百分点", (a * Num::int(100)).to_decimal(2)),
+            (Unit::Percent, Lang::En) => {
+                format!("{} percentage points", (a * Num::int(100)).to_decimal(2))
+            }
+            _ => num_unit(a, unit, lang),
+        })
         .unwrap_or_default();
     let more = if r.strictly_more {
         match lang {
@@ -382,10 +397,19 @@ pub fn remedy_text(r: &Remedy, lang: Lang) -> String {
                 })
                 .unwrap_or_default();
             match lang {
-                Lang::Zh => format!("应当:{o}"),
+                Lang::Zh => format!("改为:{o}"),
                 Lang::En => format!("should be: {o}"),
             }
         }
+    }
+}
+
+fn kind_label(kind: &str, lang: Lang) -> String {
+    match crate::field::by_id("kind")
+        .and_then(|f| crate::field::category_index(f, kind).map(|i| (f, i)))
+    {
+        Some((f, i)) => category_label(f, i, lang),
+        None => kind.to_string(),
     }
 }
 
@@ -400,7 +424,9 @@ pub fn reason_text(r: &Reason, lang: Lang) -> String {
         (Reason::NotInForce { as_of }, Lang::En) => {
             format!("the document is not in force on {as_of}")
         }
-        (Reason::KindNotCovered { kind }, Lang::Zh) => format!("文件不适用于此类社区({kind})"),
+        (Reason::KindNotCovered { kind }, Lang::Zh) => {
+            format!("文件不适用于此类社区({})", kind_label(kind, lang))
+        }
         (Reason::KindNotCovered { kind }, Lang::En) => {
             format!("the document does not govern {kind} communities")
         }
@@ -423,6 +449,16 @@ pub fn reason_text(r: &Reason, lang: Lang) -> String {
         (Reason::Undecided, Lang::En) => "the document does not decide this case".into(),
         (Reason::NoWholeValue, Lang::Zh) => "没有整数能满足此要求".into(),
         (Reason::NoWholeValue, Lang::En) => "no whole number meets the requirement".into(),
+        (Reason::AmountTooLarge, Lang::Zh) => "金额过大,无法精确计算(请检查输入单位)".into(),
+        (Reason::AmountTooLarge, Lang::En) => {
+            "the amount is too large to compute exactly (check the input's units)".into()
+        }
+        (Reason::DependsOnAmbiguous, Lang::Zh) => {
+            "取决于结论存疑的社区(分档边界重叠或文件未规定)".into()
+        }
+        (Reason::DependsOnAmbiguous, Lang::En) => {
+            "it depends on communities whose own verdict is ambiguous".into()
+        }
         (Reason::NoCommunities, Lang::Zh) => "名单中没有可计算的社区".into(),
         (Reason::NoCommunities, Lang::En) => "the input has no community this rule counts".into(),
     }
@@ -506,16 +542,16 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
         Status::Fail => {
             let short = f
                 .shortfall
-                .map(|x| {
-                    num_unit(
-                        x,
-                        if matches!(rule.shape, Shape::Share { .. }) {
-                            Unit::Count
-                        } else {
-                            unit
-                        },
-                        lang,
-                    )
+                .map(|x| match (&rule.shape, unit, lang) {
+                    // a share is short by communities: the sentence adds 个社区 itself
+                    (Shape::Share { .. }, _, _) => x.to_decimal(2),
+                    (_, Unit::Percent, Lang::Zh) => {
+                        format!("{}个百分点", (x * Num::int(100)).to_decimal(2))
+                    }
+                    (_, Unit::Percent, Lang::En) => {
+                        format!("{} percentage points", (x * Num::int(100)).to_decimal(2))
+                    }
+                    _ => num_unit(x, unit, lang),
                 })
                 .unwrap_or_default();
             let below = f
@@ -666,11 +702,19 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
                 };
             }
             Note::NotInForceEvaluated => {
-                let _ = match lang {
-                    Lang::Zh => write!(s, "【注意:文件未生效,应要求评估】"),
-                    Lang::En => write!(
+                let draft = plan
+                    .rule(f.rule)
+                    .is_some_and(|(p, _)| p.meta.status == DocStatus::Draft);
+                let _ = match (lang, draft) {
+                    (Lang::Zh, true) => write!(s, "【征求意见稿,未生效;应用户要求评估】"),
+                    (Lang::Zh, false) => write!(s, "【文件在评估日未生效;应用户要求评估】"),
+                    (Lang::En, true) => write!(
                         s,
-                        " [note: the document is not in force; evaluated on request]"
+                        " [a draft for comment, not in force; evaluated on request]"
+                    ),
+                    (Lang::En, false) => write!(
+                        s,
+                        " [the document is not in force on this date; evaluated on request]"
                     ),
                 };
             }
@@ -744,36 +788,82 @@ pub fn obligation_text(plan: &Plan, ob: &Obligation, lang: Lang) -> String {
                 };
                 parts.push(format!("{name} {}{how}", yuan(l.amount)));
             }
+            let name_of = |p: &Payer| match lang {
+                Lang::Zh => p.name.clone(),
+                Lang::En => p.name_en.clone().unwrap_or_else(|| p.name.clone()),
+            };
+            // the standard split always adds up to the standard total
             let shares: Vec<String> = m
                 .payers
                 .iter()
-                .zip(ob.shares_with_excess.iter())
-                .map(|(p, s)| {
-                    let n = match lang {
-                        Lang::Zh => p.name.clone(),
-                        Lang::En => p.name_en.clone().unwrap_or_else(|| p.name.clone()),
-                    };
-                    format!("{n} {}", yuan(*s))
-                })
+                .zip(ob.shares.iter())
+                .map(|(p, s)| format!("{} {}", name_of(p), yuan(*s)))
                 .collect();
             let total = ob.total.map(yuan).unwrap_or_default();
             let ratio: Vec<String> = m.payers.iter().map(|p| p.share.to_string()).collect();
-            match lang {
+            let mut out = match lang {
                 Lang::Zh => format!(
-                    "{};合计 {total}/{};按 {} 分担:{}",
+                    "{};标准合计 {total}/{};按 {} 分担:{}",
                     parts.join(" + "),
                     period_zh(&m.period),
                     ratio.join(":"),
                     shares.join(",")
                 ),
                 Lang::En => format!(
-                    "{}; total {total} per {}; split {}: {}",
+                    "{}; standard total {total} per {}; split {}: {}",
                     parts.join(" + "),
                     m.period,
                     ratio.join(":"),
                     shares.join(", ")
                 ),
+            };
+            // what was actually paid, line by line
+            for l in &ob.lines {
+                let Some(c) = m.components.get(l.component) else {
+                    continue;
+                };
+                let name = match lang {
+                    Lang::Zh => c.name.clone(),
+                    Lang::En => c.name_en.clone().unwrap_or_else(|| c.name.clone()),
+                };
+                if let Some(sh) = l.shortfall {
+                    let paid = l.paid.map(yuan).unwrap_or_default();
+                    let _ = match lang {
+                        Lang::Zh => write!(out, ";{name}实付 {paid},低于标准,差 {}", yuan(sh)),
+                        Lang::En => {
+                            write!(out, "; {name} paid {paid}, {} below the standard", yuan(sh))
+                        }
+                    };
+                }
+                if let Some(ex) = l.excess.filter(|e| e.0 > 0) {
+                    let payer = m
+                        .excess_payer
+                        .and_then(|i| m.payers.get(i))
+                        .map(name_of)
+                        .unwrap_or_default();
+                    let _ = match lang {
+                        Lang::Zh => write!(out, ";{name}实付超出标准 {},由{payer}承担", yuan(ex)),
+                        Lang::En => write!(
+                            out,
+                            "; {name} paid {} above the standard, borne by {payer}",
+                            yuan(ex)
+                        ),
+                    };
+                }
             }
+            if ob.shares_with_excess != ob.shares {
+                let with: Vec<String> = m
+                    .payers
+                    .iter()
+                    .zip(ob.shares_with_excess.iter())
+                    .map(|(p, s)| format!("{} {}", name_of(p), yuan(*s)))
+                    .collect();
+                let _ = match lang {
+                    Lang::Zh => write!(out, ";含超出部分各方合计:{}", with.join(",")),
+                    Lang::En => write!(out, "; with the excess: {}", with.join(", ")),
+                };
+            }
+            out
         }
     }
 }
@@ -811,6 +901,14 @@ fn bound_text(b: &Bound, unit: Unit, lang: Lang, at: Option<crate::date::Date>) 
         (Lang::En, true) => "inclusive",
         (Lang::En, false) => "exclusive",
     };
+    if b.word.is_empty() {
+        let none = if lang == Lang::Zh {
+            "原文无比较词"
+        } else {
+            "no comparison word in the text"
+        };
+        return format!("{op} {v} ({none}, {incl})");
+    }
     format!("{op} {v} (「{}」, {incl})", b.word)
 }
 

@@ -324,24 +324,59 @@ fn tier_checks(
     probes.retain(|x| !x.is_negative());
     probes.sort();
     probes.dedup();
-    let mut reported: Vec<Num> = Vec::new();
-    for x in probes {
-        if ivs.iter().any(|iv| iv.contains(x)) {
-            continue;
+    // runs of uncovered probes, each described by the limits around it
+    let mut runs: Vec<(Num, Num)> = Vec::new();
+    let mut current: Option<(Num, Num)> = None;
+    for x in &probes {
+        if ivs.iter().any(|iv| iv.contains(*x)) {
+            if let Some(r) = current.take() {
+                runs.push(r);
+            }
+        } else {
+            current = Some(match current {
+                Some((a, _)) => (a, *x),
+                None => (*x, *x),
+            });
         }
-        // describe the gap around x: between the nearest covered limits
-        let lo = points.iter().filter(|p| **p <= x).max().copied();
-        if reported.contains(&lo.unwrap_or(Num::ZERO)) {
-            continue;
-        }
-        reported.push(lo.unwrap_or(Num::ZERO));
+    }
+    if let Some(r) = current.take() {
+        runs.push(r);
+    }
+    let u = |n: Num| lang::num_unit(n, by_unit, Lang::En);
+    let last_probe = probes.last().copied();
+    for (a, b) in runs {
+        let lo = if points.contains(&a) {
+            format!("from {} (included)", u(a))
+        } else {
+            points
+                .iter()
+                .filter(|p| **p < a)
+                .max()
+                .map_or_else(|| format!("from {}", u(a)), |p| format!("above {}", u(*p)))
+        };
+        let hi = if Some(b) == last_probe {
+            "upwards".to_string()
+        } else if points.contains(&b) {
+            format!("up to {} (included)", u(b))
+        } else {
+            points
+                .iter()
+                .filter(|p| **p > b)
+                .min()
+                .map_or_else(|| "upwards".to_string(), |p| format!("below {}", u(*p)))
+        };
+        let what = if a == b && points.contains(&a) {
+            format!("= {}", u(a))
+        } else {
+            format!("{lo} {hi}")
+        };
         diags.push(diag(
             p,
             r,
             Code::TierGap,
             Severity::Warning,
             r.pos,
-            format!("no tier covers `{}` = {}", by.name(), lang::num_unit(x, by_unit, Lang::En)),
+            format!("no tier covers `{}` {what}", by.name()),
             Some("evaluation reports `ambiguous` (undecided) there; add the missing tier or record why it cannot occur".into()),
         ));
     }

@@ -6,6 +6,10 @@ use serde::Serialize;
 use crate::field::{self, FieldId, Subject, Unit};
 use crate::num::Num;
 
+/// The largest number a field takes (10¹²): far above any real community, and small
+/// enough that money computed from it stays exact in 64-bit fen.
+pub const MAX_VALUE: i64 = 1_000_000_000_000;
+
 /// A field's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Val {
@@ -167,11 +171,27 @@ impl Record {
 
     /// Parses text into a field's value. Empty text is `Ok(None)` (missing).
     pub fn parse_value(f: FieldId, text: &str) -> Result<Option<Val>, ValueError> {
+        Record::parse_value_in(f, text, false)
+    }
+
+    /// Parses text into a field's value; with `percent_points`, a share written without a
+    /// sign (`70`) is read as 70 % (the column is headed `(%)`).
+    pub fn parse_value_in(
+        f: FieldId,
+        text: &str,
+        percent_points: bool,
+    ) -> Result<Option<Val>, ValueError> {
         let t = text.trim();
         if t.is_empty() {
             return Ok(None);
         }
         let def = f.def();
+        let too_large = || {
+            ValueError::Form(format!(
+                "`{t}` is too large for {} (more than 10¹²); check the unit",
+                def.en
+            ))
+        };
         match def.unit {
             Unit::Text => Ok(Some(Val::Text(t.to_string()))),
             Unit::Flag => match t.to_lowercase().as_str() {
@@ -200,27 +220,47 @@ impl Record {
                 let n = Num::parse(t).ok_or_else(|| {
                     ValueError::Form(format!("`{t}` is not a share; write 60% or 0.6"))
                 })?;
-                if !has_sign && n > Num::int(1) {
+                let n = if percent_points && !has_sign {
+                    n / Num::int(100)
+                } else {
+                    n
+                };
+                if !has_sign && !percent_points && n >= Num::int(1) {
                     return Err(ValueError::Form(format!(
-                        "`{t}` is ambiguous as a share; write `{t}%` or a fraction such as 0.6"
+                        "`{t}` is ambiguous as a share; write `{t}%`, a fraction below 1 such as 0.6, or head the column `(%)`"
                     )));
                 }
                 if n.is_negative() {
-                    return Err(ValueError::Form(format!("`{t}` is negative")));
+                    return Err(ValueError::Form(format!(
+                        "`{t}` is negative; a share cannot be negative"
+                    )));
+                }
+                if n > Num::int(1) {
+                    return Err(ValueError::Form(format!(
+                        "`{t}` is more than 100 %; {} cannot be",
+                        def.en
+                    )));
                 }
                 Ok(Some(Val::Num(n)))
             }
             _ => {
                 let n = Num::parse(t).ok_or_else(|| {
-                    ValueError::Form(format!(
-                        "`{t}` is not a number (write digits, e.g. 1234 or 1234.5)"
-                    ))
+                    if t.chars().filter(char::is_ascii_digit).count() > 25 {
+                        too_large()
+                    } else {
+                        ValueError::Form(format!(
+                            "`{t}` is not a number (write digits, e.g. 1234 or 1234.5)"
+                        ))
+                    }
                 })?;
                 if n.is_negative() {
                     return Err(ValueError::Form(format!(
-                        "`{t}` is negative; {} cannot be",
+                        "`{t}` is negative; {} cannot be negative",
                         def.en
                     )));
+                }
+                if n > Num::int(MAX_VALUE) {
+                    return Err(too_large());
                 }
                 if def.whole && !n.is_integer() {
                     return Err(ValueError::Form(format!(

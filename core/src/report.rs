@@ -187,7 +187,9 @@ pub fn obligation_json(plan: &Plan, ob: &Obligation, lang: Lang) -> J {
                 "base": c.and_then(|c| c.rate.map(|x| x.2)),
                 "base_value": l.base_value,
                 "rounded": l.rounded,
+                "paid": l.paid.map(fen_json),
                 "excess": l.excess.map(fen_json),
+                "shortfall": l.shortfall.map(fen_json),
             })
         })
         .collect();
@@ -306,25 +308,26 @@ pub fn obligation_totals(plan: &Plan, ev: &Evaluation, lang: Lang) -> Vec<J> {
             continue;
         };
         let Shape::Money(m) = &r.shape else { continue };
-        let mut total = 0i64;
-        let mut shares = vec![0i64; m.payers.len()];
-        let mut with_excess = vec![0i64; m.payers.len()];
-        let (mut counted, mut missing, mut not_applicable) = (0usize, 0usize, 0usize);
+        // 128-bit sums: a roster of a million communities cannot overflow them
+        let mut total = 0i128;
+        let mut shares = vec![0i128; m.payers.len()];
+        let mut with_excess = vec![0i128; m.payers.len()];
+        let (mut counted, mut underpaid, mut missing, mut not_applicable) =
+            (0usize, 0usize, 0usize, 0usize);
         for res in &ev.results {
             for ob in res.obligations.iter().filter(|o| o.rule == rr) {
                 match (ob.status, ob.total) {
-                    (Status::Pass, Some(t)) => {
+                    (Status::Pass | Status::Fail, Some(t)) => {
                         counted += 1;
-                        total += t.0;
-                        for (i, s) in ob.shares.iter().enumerate() {
-                            if let Some(x) = shares.get_mut(i) {
-                                *x += s.0;
-                            }
+                        if ob.status == Status::Fail {
+                            underpaid += 1;
                         }
-                        for (i, s) in ob.shares_with_excess.iter().enumerate() {
-                            if let Some(x) = with_excess.get_mut(i) {
-                                *x += s.0;
-                            }
+                        total += i128::from(t.0);
+                        for (x, s) in shares.iter_mut().zip(ob.shares.iter()) {
+                            *x += i128::from(s.0);
+                        }
+                        for (x, s) in with_excess.iter_mut().zip(ob.shares_with_excess.iter()) {
+                            *x += i128::from(s.0);
                         }
                     }
                     (Status::MissingData, _) => missing += 1,
@@ -341,18 +344,41 @@ pub fn obligation_totals(plan: &Plan, ev: &Evaluation, lang: Lang) -> Vec<J> {
             "clause": r.clause,
             "title": match lang { Lang::Zh => r.title.clone(), Lang::En => r.title_en.clone().or_else(|| r.title.clone()) },
             "communities_counted": counted,
+            "communities_underpaid": underpaid,
             "communities_missing_data": missing,
             "communities_not_applicable": not_applicable,
-            "total": fen_json(Fen(total)),
+            "total": big_fen_json(total),
             "shares": m.payers.iter().zip(shares.iter().zip(with_excess.iter())).map(|(py, (s, e))| json!({
                 "payer": py.id,
                 "name": match lang { Lang::Zh => py.name.clone(), Lang::En => py.name_en.clone().unwrap_or_else(|| py.name.clone()) },
-                "amount": fen_json(Fen(*s)),
-                "amount_with_excess": fen_json(Fen(*e)),
+                "amount": big_fen_json(*s),
+                "amount_with_excess": big_fen_json(*e),
             })).collect::<Vec<_>>(),
         }));
     }
     out
+}
+
+/// A sum of fen as JSON: the fen as a number when it fits in 64 bits (else as a string),
+/// and the yuan as an exact decimal string.
+fn big_fen_json(f: i128) -> J {
+    let fen = i64::try_from(f).map_or_else(|_| json!(f.to_string()), |v| json!(v));
+    json!({"fen": fen, "yuan": big_yuan(f, false)})
+}
+
+/// Fen as yuan with two decimals, optionally with thousands separators.
+pub fn big_yuan(f: i128, grouped: bool) -> String {
+    let neg = f < 0;
+    let v = f.unsigned_abs();
+    let digits = (v / 100).to_string();
+    let mut int = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if grouped && i > 0 && (digits.len() - i) % 3 == 0 {
+            int.push(',');
+        }
+        int.push(c);
+    }
+    format!("{}{int}.{:02}", if neg { "-" } else { "" }, v % 100)
 }
 
 /// Column names of the long CSV table.
@@ -478,6 +504,58 @@ pub fn to_csv(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> Stri
     for f in &ev.roster {
         let name = f.group.clone().unwrap_or_default();
         row("roster", "", &name, "roster", Some(f), None);
+    }
+    // money totals over the roster, one row per money rule
+    for t in obligation_totals(plan, ev, lang) {
+        let text = |path: &str| {
+            t.pointer(path)
+                .and_then(J::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let shares: Vec<String> = t
+            .get("shares")
+            .and_then(J::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|x| {
+                        format!(
+                            "{} {}",
+                            x.pointer("/name").and_then(J::as_str).unwrap_or(""),
+                            x.pointer("/amount_with_excess/yuan")
+                                .and_then(J::as_str)
+                                .unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (clause, quote) = plan
+            .rule_refs()
+            .filter_map(|rr| plan.rule(rr))
+            .find(|(p, r)| p.meta.id.0 == text("/policy") && r.id.0 == text("/rule"))
+            .map(|(_, r)| (r.clause.clone(), r.quote.clone()))
+            .unwrap_or_default();
+        let _ = w.write_record([
+            "roster",
+            "",
+            "",
+            "obligation_total",
+            &text("/policy"),
+            &text("/rule"),
+            &clause,
+            "",
+            "",
+            "",
+            "",
+            "money",
+            &text("/total/yuan"),
+            "",
+            "",
+            "",
+            &shares.join("; "),
+            &quote,
+        ]);
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
@@ -611,7 +689,7 @@ pub fn to_table(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> St
                 text(&t, "/policy"),
                 text(&t, "/rule"),
                 if zh { "合计" } else { "total" },
-                text(&t, "/total/yuan"),
+                grouped(&text(&t, "/total/yuan")),
                 if zh { "元" } else { "yuan" },
                 count(&t, "/communities_counted"),
                 if zh {
@@ -626,6 +704,20 @@ pub fn to_table(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> St
         }
     }
     s
+}
+
+/// `515000.00` → `515,000.00`.
+fn grouped(yuan: &str) -> String {
+    let (int, frac) = yuan.split_once('.').unwrap_or((yuan, "00"));
+    let (neg, int) = int.strip_prefix('-').map_or((false, int), |x| (true, x));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}{out}.{frac}", if neg { "-" } else { "" })
 }
 
 fn write_finding(s: &mut String, plan: &Plan, f: &Finding, lang: Lang) {

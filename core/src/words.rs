@@ -237,15 +237,14 @@ pub fn boundary_word(word: &str, reading: Reading) -> Option<WordSense> {
     };
     match w.as_str() {
         "以上" => lower(true),
-        "不少于" | "不低于" | "至少" | "达到" | "不小于" | "最少不低于" | "最低" | "起" => {
-            lower(true)
-        }
+        "不少于" | "不低于" | "至少" | "达到" | "不小于" | "最少不低于" | "最低" | "起"
+        | "不得少于" | "不得低于" => lower(true),
         "超过" | "大于" | "多于" | "高于" | "过半数" => lower(false),
         // provision standards ("每万人拥有…18人", "配备…") state a floor
         "拥有" | "配备" => lower(true),
         "以下" => upper(reading == Reading::Statutory),
         "以内" | "不超过" | "不高于" | "最多" | "至多" | "最多不得超过" | "最高不得超过"
-        | "不大于" | "控制在" => upper(true),
+        | "不得超过" | "不得高于" | "不大于" | "控制在" => upper(true),
         "不满" | "不足" | "少于" | "低于" | "小于" | "未达到" | "不到" | "未满" => {
             upper(false)
         }
@@ -284,6 +283,10 @@ pub const BOUNDARY_WORDS: &[&str] = &[
     "至多",
     "最多不得超过",
     "最高不得超过",
+    "不得超过",
+    "不得高于",
+    "不得少于",
+    "不得低于",
     "不大于",
     "控制在",
     "不满",

@@ -344,12 +344,14 @@ fn json_report_has_the_documented_fields() {
     let csv = report::to_csv(&plan, &roster, &ev, Lang::En);
     let header = csv.lines().next().unwrap_or("");
     assert_eq!(header, report::CSV_COLUMNS.join(","));
+    // one row per finding and obligation, per roster finding, and per roster money total
     let rows = ev
         .results
         .iter()
         .map(|r| r.findings.len() + r.obligations.len())
         .sum::<usize>()
-        + ev.roster.len();
+        + ev.roster.len()
+        + report::obligation_totals(&plan, &ev, Lang::En).len();
     let mut rdr = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(rdr.records().count(), rows);
 }
@@ -573,4 +575,138 @@ fn every_bundled_file_compiles_and_is_named_after_its_id() {
         );
     }
     assert!(bundled::ids().len() >= 2);
+}
+
+// Regression tests for the first new-user review.
+
+#[test]
+fn review_values_too_large_or_in_other_units_are_refused() {
+    let e = input::parse_csv(
+        "社区名称,社区类型,户籍人口\nA,城市,9223372036854775\n",
+        "r.csv",
+    )
+    .expect_err("too large");
+    assert!(e.message.contains("too large"), "{e}");
+    let e = input::parse_csv("社区名称,户数(万户)\nA,1\n", "r.csv").expect_err("wrong unit");
+    assert_eq!((e.line, e.column), (1, 2));
+    assert!(
+        e.message.contains("万户") && e.message.contains("households"),
+        "{e}"
+    );
+    let r = input::parse_csv("社区名称,户数(户),交叉任职比例(%)\nA,2000,70\n", "r.csv")
+        .expect("units that fit");
+    let share = r.records[0].num(field::by_id("cross_appointment_share").expect("f"));
+    assert_eq!(share, Num::parse("70%"));
+    for bad in ["1", "150%"] {
+        assert!(
+            input::parse_csv(&format!("name,交叉任职比例\nA,{bad}\n"), "r.csv").is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn review_crlf_line_numbers_and_unusable_files() {
+    let e = input::parse_csv("社区名称,户数\r\nA,2000\r\nB,-3\r\n", "r.csv").expect_err("negative");
+    assert_eq!(e.line, 3);
+    let r = input::parse_csv("社区名称,户数\r\nA,2000\r\nB,3\r\n", "r.csv").expect("parses");
+    assert_eq!(
+        r.rows.iter().map(|m| m.line).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
+    assert!(input::parse_csv("", "r.csv").is_err());
+    assert!(
+        input::parse_csv("社区名称,户数\n", "r.csv").is_err(),
+        "header only"
+    );
+    let e = input::parse_csv("社区名称\t户数\nA\t2000\n", "r.tsv").expect_err("tabs in a CSV");
+    assert!(e.help.clone().unwrap_or_default().contains("tsv"), "{e}");
+    let r = input::parse_tsv("社区名称\t户数\nA\t2000\n", "r.tsv").expect("TSV");
+    assert_eq!(
+        r.records[0].num(field::by_id("households").expect("f")),
+        Some(Num::int(2000))
+    );
+    assert!(input::parse_json("[]", "r.json").is_err());
+}
+
+#[test]
+fn review_underpaid_funding_fails_and_splits_still_add_up() {
+    let plan = bundled::plan(&["bijie-2017"]).expect("plan");
+    let opts = Options::at(date("2024-01-01"));
+    let res = plan.evaluate(
+        &rec(&[
+            ("kind", "urban"),
+            ("registered_residents", "4800"),
+            ("work_funding", "30000"),
+        ]),
+        &opts,
+    );
+    let ob = &res.obligations[0];
+    assert_eq!(ob.status, Status::Fail, "48,000 due, 30,000 paid");
+    assert_eq!(ob.lines[0].shortfall, Some(Fen(1_800_000)));
+    assert_eq!(
+        ob.shares.iter().map(|f| f.0).sum::<i64>(),
+        ob.total.expect("total").0
+    );
+    let res = plan.evaluate(
+        &rec(&[
+            ("kind", "urban"),
+            ("registered_residents", "4800"),
+            ("work_funding", "60000"),
+            ("service_funding", "50000"),
+        ]),
+        &opts,
+    );
+    let ob = &res.obligations[0];
+    assert_eq!(ob.status, Status::Pass);
+    assert_eq!(
+        ob.shares.iter().map(|f| f.0).sum::<i64>(),
+        9_800_000,
+        "the standard split adds up to the standard"
+    );
+    assert_eq!(
+        ob.shares_with_excess.iter().map(|f| f.0).sum::<i64>(),
+        9_800_000 + 1_200_000,
+        "plus the excess"
+    );
+    let text = shequ::lang::obligation_text(&plan, ob, Lang::Zh);
+    assert!(
+        text.contains("实付超出标准 12,000.00元,由县(区)财政承担"),
+        "{text}"
+    );
+}
+
+#[test]
+fn review_impossible_requirements_are_errors() {
+    let d = first(&format!("{RULE}kind = \"range\"\nmeasure = \"households\"\nmin = {{ value = 6000, word = \"以上\" }}\nmax = {{ value = 5000, word = \"以下\" }}\n"));
+    assert_eq!(d.code, Code::EmptyRequirement, "{d}");
+    let d = first(&format!(
+        "{RULE}kind = \"tier\"\nby = \"households\"\nmeasure = \"committee_members\"\n\n[[rule.tiers]]\nmin = {{ value = 0, word = \"以上\" }}\nrequire = {{ equal = 5.5 }}\n"
+    ));
+    assert_eq!(d.code, Code::EmptyRequirement, "{d}");
+}
+
+#[test]
+fn review_a_share_undecidable_because_of_an_overlap_is_ambiguous() {
+    let plan = bundled::plan(&["bijie-2017"]).expect("plan");
+    let text = "社区名称,区县,社区类型,常住人口,社区服务用房面积\nA,甲,城市,6000,700\nB,甲,城市,5000,600\nC,甲,城市,5000,100\n";
+    let roster = input::parse_csv(text, "r.csv").expect("parses");
+    let ev = report::evaluate(&plan, &roster, &Options::at(date("2017-06-30")));
+    let f = ev
+        .roster
+        .iter()
+        .find(|f| {
+            plan.rule(f.rule)
+                .is_some_and(|(_, r)| r.id.0 == "service-station-rate")
+        })
+        .expect("B-11");
+    assert_eq!(
+        f.status,
+        Status::Ambiguous,
+        "A is ambiguous at 6000 and decides whether 60% is met: {f:?}"
+    );
+    assert_eq!(
+        f.reason.as_ref().map(|r| r.code()),
+        Some("depends_on_ambiguous")
+    );
 }

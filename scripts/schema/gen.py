@@ -1,21 +1,33 @@
-"""Generate core/schema/policy.schema.json from the Rust sources' vocabularies plus the
-hand-written descriptions below. Scratch tool: lives in /tmp, writes only the schema."""
+"""Generate the JSON Schema of the policy format, core/schema/policy.schema.json.
+
+Lives in scripts/schema. Run from the repo root:
+
+    python3 scripts/schema/gen.py core/schema/policy.schema.json
+
+(with no argument it writes that same file). The vocabularies (field ids and units,
+category values, kinds and their keys, strengths, subjects, enums) are read from the Rust
+sources by extract.py; the descriptions are written by hand below. Every hand-written
+table is checked against the sources, so a change in the Rust format that the schema does
+not cover stops the script with an error instead of producing a stale schema.
+core/tests/schema.rs checks the result against the compiler.
+"""
 import json
 import sys
+from pathlib import Path
 
 import extract as ex
 
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = REPO / "core" / "schema" / "policy.schema.json"
+
 FIELDS = ex.fields()
-UNIT = {f["id"]: ex.UNIT_NAME[f["unit"]] for f in FIELDS}
+UNIT_NAME = ex.unit_names()  # Unit variant -> policy-file name
+UNIT = {f["id"]: UNIT_NAME[f["unit"]] for f in FIELDS}
 FIELD_IDS = [f["id"] for f in FIELDS]
-NUMERIC_UNITS = ["households", "persons", "m2", "yuan", "percent", "count", "years"]
+NUMERIC_UNITS = ex.numeric_units()
 NUMERIC_FIELDS = [f for f in FIELD_IDS if UNIT[f] in NUMERIC_UNITS]
 CATEGORY_FIELDS = [f for f in FIELD_IDS if UNIT[f] == "category"]
-FLAG_FIELDS = [f for f in FIELD_IDS if UNIT[f] == "flag"]
-TEXT_FIELDS = [f for f in FIELD_IDS if UNIT[f] == "text"]
 WHOLE_FIELDS = [f["id"] for f in FIELDS if f["whole"]]
-PER_UNIT_FIELDS = [f for f in FIELD_IDS if UNIT[f] in ("persons", "households", "count", "m2")]
-MONEY_FIELDS = [f for f in FIELD_IDS if UNIT[f] == "yuan"]
 VALUES = {f["id"]: f["values"] for f in FIELDS}
 
 KINDS = ex.const_list("compile.rs", "KINDS")
@@ -24,16 +36,43 @@ COMMON = ex.const_list("compile.rs", "COMMON_KEYS")
 ALLOWED = ex.allowed_keys()
 STRENGTHS = ex.strengths()
 BOUNDARY_WORDS = ex.const_list("words.rs", "BOUNDARY_WORDS")
+SUBJECT_NAME, SUBJECT_SPELLINGS = ex.subjects()
+ROSTER_SPELLINGS = SUBJECT_SPELLINGS["Roster"]  # every spelling Subject::parse reads as the roster
+# `over`: any kind of record but the roster itself, in any spelling Subject::parse accepts
+OVER_SPELLINGS = [s for v, ss in SUBJECT_SPELLINGS.items() if v != "Roster" for s in ss]
+ROSTER_DEFAULT_KINDS = ex.roster_default_kinds()  # kinds whose `subject` defaults to roster
+STATUSES = ex.spellings("model.rs", "DocStatus")
+OVERLAPS = ex.spellings("model.rs", "Overlap")
+READINGS = ex.spellings("words.rs", "Reading")
+REMAINDERS = ex.remainders()
+AGGREGATES = ex.string_arms_of("compile.rs", "Aggregate")
+REMEDIES = ex.string_arms_of("compile.rs", "RemedyHint")
+MONEY_BASE_UNITS = ex.money_base_units()
 
-# Hand-written tables, cross-checked against the sources.
-assert KINDS == ["range", "minimum", "maximum", "schedule", "rate", "ratio", "count",
-                 "preferred", "tier", "decision", "money", "share"], KINDS
-assert STRENGTHS == ["mandatory", "strict", "as_a_rule", "preferred", "target",
-                     "encouraged", "permitted"], STRENGTHS
-assert set(ALLOWED) == set(KINDS)
-assert ex.const_list("field.rs", "NUMERIC") == NUMERIC_UNITS
-assert ex.const_list("money.rs", "NAMES") == ["largest_remainder", "first", "last"]
-assert set(WHOLE_FIELDS) <= set(f for f in FIELD_IDS if UNIT[f] in ("persons", "households", "count"))
+
+class StaleError(Exception):
+    """A hand-written table here no longer matches the Rust sources."""
+
+
+def check(cond, what):
+    if not cond:
+        raise StaleError(what + "; update scripts/schema/gen.py")
+
+
+def same_keys(table, names, what):
+    """A hand-written description table must describe exactly the extracted names."""
+    check(set(table) == set(names), f"{what}: described {sorted(table)}, the sources have {sorted(names)}")
+
+
+check(set(ALLOWED) == set(KINDS), "allowed_keys and KINDS disagree")
+check(set(WHOLE_FIELDS) <= {f for f in FIELD_IDS if UNIT[f] in ("persons", "households", "count")},
+      "a whole-number field is not a count of persons, households or things")
+check(OVER_SPELLINGS and not set(ROSTER_SPELLINGS) & set(OVER_SPELLINGS), "cannot tell `over` spellings from the roster")
+check(set(ROSTER_DEFAULT_KINDS) <= set(KINDS), "unknown kind defaults to the roster")
+check("subject" in CATEGORY_FIELDS
+      and VALUES["subject"] == [(SUBJECT_NAME[v], [x for x in ss if x != SUBJECT_NAME[v]])
+                                for v, ss in SUBJECT_SPELLINGS.items() if v != "Roster"],
+      "the `subject` field's values are not the record subjects of Subject::parse")
 
 
 def ref(name):
@@ -68,8 +107,10 @@ KIND_DESC = {
     "tier": "a table in `tiers` choosing what `measure` must be by the value of `by`",
     "decision": "a table in `cases` choosing an outcome, a value of the category field `measure`",
     "money": "money owed per community, made of `components` and split between `payers` by share",
-    "share": "the share of the roster's communities that pass the rule `of_rule`, optionally per group",
+    "share": "the share of the roster's records (communities unless `over` says otherwise) that pass the rule `of_rule` or whose yes/no field `of_field` is yes, optionally per group of `group_by`",
+    "tally": "the number of the roster's records (communities unless `over` says otherwise) that meet the rule's `when`, optionally per group of `group_by`, e.g. how many communities are over-size",
 }
+same_keys(KIND_DESC, KINDS, "KIND_DESC")
 STRENGTH_DESC = {
     "mandatory": "必须, 严禁, 禁止, 不得, 确保: a violation when not met",
     "strict": "应, 应当, 须, 要: a violation when not met",
@@ -79,11 +120,14 @@ STRENGTH_DESC = {
     "encouraged": "鼓励, 支持, 提倡: information only",
     "permitted": "可, 可以: cannot be violated, information only",
 }
+same_keys(STRENGTH_DESC, STRENGTHS, "STRENGTH_DESC")
 UNIT_DESC = {
-    "households": "户", "persons": "人", "m2": "square metres, 平方米", "yuan": "元",
+    "households": "户", "persons": "人", "m2": "square metres, 平方米",
+    "km2": "square kilometres, 平方公里", "yuan": "元",
     "percent": "a share, written `\"60%\"` or `0.6`", "count": "个, 次 and other plain counts",
     "years": "年",
 }
+same_keys(UNIT_DESC, NUMERIC_UNITS, "UNIT_DESC")
 REASON_DESC = {
     "qualitative": "the clause states no measurable quantity",
     "procedural": "a procedure, duty or deadline to act, not a property of a record",
@@ -93,10 +137,62 @@ REASON_DESC = {
     "data": "it needs data that shequ's fields do not carry, or states a figure that is not a rule",
     "covered_elsewhere": "it is already encoded by another rule or key",
 }
+same_keys(REASON_DESC, REASONS, "REASON_DESC")
+SUBJECT_DESC = {
+    "community": "a community record; the default, except for " + " and ".join(f"`{k}`" for k in ROSTER_DEFAULT_KINDS),
+    "new_area": "a new residential area that may become a community",
+    "meeting": "a meeting's attendance and votes",
+    "town": "a town or subdistrict (镇/街道), for rules about them rather than their communities",
+    "roster": "the whole roster of records, communities unless `over` says otherwise; the default for " + " and ".join(f"`{k}`" for k in ROSTER_DEFAULT_KINDS),
+}
+same_keys(SUBJECT_DESC, SUBJECT_NAME.values(), "SUBJECT_DESC")
+OVERLAP_DESC = {
+    "report": "check every matching tier: pass only if all pass, `ambiguous` if some do; the default",
+    "upper": "apply the higher tier, when the document or its issuer says so",
+    "lower": "apply the lower tier",
+}
+same_keys(OVERLAP_DESC, OVERLAPS, "OVERLAP_DESC")
+STATUS_DESC = {
+    "draft": "征求意见稿: never in force, evaluated only when asked for",
+    "in_force": "in force from its date",
+    "repealed": "superseded or repealed",
+    "expired": "its period has ended",
+}
+same_keys(STATUS_DESC, STATUSES, "STATUS_DESC")
+READING_DESC = {
+    "statutory": "民法典 art. 1259: 以上, 以下, 以内, 届满 include the number and 不满, 超过, 以外 exclude it; the default",
+    "colloquial": "以上 includes the number, 以下 excludes it",
+}
+same_keys(READING_DESC, READINGS, "READING_DESC")
+REMAINDER_DESC = {
+    "largest_remainder": "one each to the payers whose exact shares lost most in truncation; ties to the payer listed first",
+    "first": "all to the first payer listed",
+    "last": "all to the last payer listed",
+}
+same_keys(REMAINDER_DESC, REMAINDERS, "REMAINDER_DESC")
+AGGREGATE_DESC = {
+    "sum": "sum over the records; the default",
+    "mean": "mean over the records that have the value",
+}
+same_keys(AGGREGATE_DESC, AGGREGATES, "AGGREGATE_DESC")
+REMEDY_DESC = {
+    "adjust": "change the measure itself, e.g. add workers or space; the default",
+    "split_merge": "too large: split the community; too small: merge it",
+}
+same_keys(REMEDY_DESC, REMEDIES, "REMEDY_DESC")
 
 
 def enum_desc(lead, table, order):
     return lead + ": " + "; ".join(f"`{k}` — {table[k]}" for k in order) + "."
+
+
+def paren_desc(table, order):
+    """`a` (what a is), `b` (what b is)"""
+    return ", ".join(f"`{k}` ({table[k]})" for k in order)
+
+
+def zh_spellings(variant):
+    return [x for x in SUBJECT_SPELLINGS[variant] if x != SUBJECT_NAME[variant]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -137,7 +233,7 @@ defs["fieldId"] = {
     "enum": FIELD_IDS,
 }
 defs["numericFieldId"] = {
-    "description": "A field that carries a number (households, persons, m2, yuan, percent, count or years).",
+    "description": "A field that carries a number (" + ", ".join(NUMERIC_UNITS[:-1]) + " or " + NUMERIC_UNITS[-1] + ").",
     "enum": NUMERIC_FIELDS,
 }
 defs["wholeFieldId"] = {
@@ -181,13 +277,23 @@ defs["strength"] = {
     "description": enum_desc("How binding the wording is, strongest first", STRENGTH_DESC, STRENGTHS),
     "enum": STRENGTHS,
 }
+SUBJECT_ZH = [x for v in SUBJECT_SPELLINGS for x in zh_spellings(v)]
 defs["subject"] = {
-    "description": "What the rule judges: `community` (a community record; the default, except for `share`), `new_area` (a new residential area that may become a community), `meeting` (a meeting's attendance and votes), `roster` (the whole roster of communities; the default for `share`); the Chinese spellings 社区, 新建住宅区, 住宅区 and 会议 are accepted too.",
-    "enum": ["community", "new_area", "meeting", "roster", "社区", "新建住宅区", "住宅区", "会议"],
+    "description": "What the rule judges: " + paren_desc(SUBJECT_DESC, SUBJECT_NAME.values())
+    + "; the Chinese spellings " + ", ".join(SUBJECT_ZH) + " are accepted too.",
+    "enum": list(SUBJECT_NAME.values()) + SUBJECT_ZH,
+}
+defs["over"] = {
+    "description": "The kind of record a roster rule counts: "
+    + paren_desc({SUBJECT_NAME[v]: SUBJECT_DESC[SUBJECT_NAME[v]].split(";")[0] for v in SUBJECT_SPELLINGS if v != "Roster"},
+                 [SUBJECT_NAME[v] for v in SUBJECT_SPELLINGS if v != "Roster"])
+    + "; records are told apart by their `subject` field. The Chinese spellings "
+    + ", ".join(x for v in SUBJECT_SPELLINGS if v != "Roster" for x in zh_spellings(v)) + " are accepted too.",
+    "enum": OVER_SPELLINGS,
 }
 defs["overlap"] = {
-    "description": "How a value that falls in two tiers at once is judged: `report` (check every matching tier: pass only if all pass, `ambiguous` if some do; the default), `upper` (apply the higher tier, when the document or its issuer says so), `lower` (apply the lower tier).",
-    "enum": ["report", "upper", "lower"],
+    "description": "How a value that falls in two tiers at once is judged: " + paren_desc(OVERLAP_DESC, OVERLAPS) + ".",
+    "enum": OVERLAPS,
 }
 defs["bound"] = {
     "description": "A bound: a number and the source word that bounds it. Known words (traditional characters are accepted too): " + " ".join(BOUNDARY_WORDS) + ". The word is checked by the compiler and linter; an empty word needs `inclusive` and `reading`.",
@@ -333,7 +439,7 @@ defs["component"] = {
         "amount": {**ref("number"), "description": "Yuan per community per period."},
         "rate": {**ref("number"), "description": "Yuan per `per` units of `base` per period."},
         "per": {**ref("positiveNumber"), "description": "How many units of `base` the `rate` is for (more than zero)."},
-        "base": {"anyOf": [unit_ref(u) for u in ("persons", "households", "count", "m2")], "description": "The field the `rate` is paid per: a count of persons, households, things or square metres."},
+        "base": {"anyOf": [unit_ref(u) for u in MONEY_BASE_UNITS], "description": "The field the `rate` is paid per, measured in " + ", ".join(MONEY_BASE_UNITS[:-1]) + " or " + MONEY_BASE_UNITS[-1] + "."},
         "paid": {**unit_ref("yuan"), "description": "A money field holding what is actually paid, so that an excess over the standard can be placed with `excess_payer`."},
         "quote": {"type": "string", "description": "The component's own words."},
     },
@@ -372,34 +478,36 @@ rule_props = {
     "when": {**ref("conditions"), "description": "Conditions on record fields, all of which must hold for the rule to apply."},
     "measure": {**ref("fieldId"), "description": "The field the rule constrains; for `decision`, the category field that holds the outcome."},
     "unit": {**ref("unit"), "description": "The unit of the rule's numbers; it must be the unit of `measure` (of `base` for `count`): " + "; ".join(f"`{u}` ({UNIT_DESC[u]})" for u in NUMERIC_UNITS) + "."},
-    "aggregate": {"enum": ["sum", "mean"], "description": "How a roster rule (`subject = \"roster\"`) combines its communities' values: `sum` (sum over communities; the default) or `mean` (mean over the communities that have the value)."},
-    "min": {**ref("bound"), "description": "The lower bound: the least value allowed (for `count`, the least size of one unit of `base`)."},
-    "max": {**ref("bound"), "description": "The upper bound: the greatest value allowed (for `count`, the greatest size of one unit of `base`)."},
+    "aggregate": {"enum": AGGREGATES, "description": "How a roster rule (`subject = \"roster\"`) combines its records' values: " + paren_desc(AGGREGATE_DESC, AGGREGATES) + "."},
+    "min": {**ref("bound"), "description": "The lower bound: the least value allowed (for `count`, the least size of one unit of `base`; for `share`, the least share; for `tally`, the least number of records)."},
+    "max": {**ref("bound"), "description": "The upper bound: the greatest value allowed (for `count`, the greatest size of one unit of `base`; for `share`, the greatest share; for `tally`, the greatest number of records)."},
     "base": {**ref("fieldId"), "description": "The field the measure is compared with: `rate` bounds the measure per `per` units of it, `ratio` bounds the measure as a share of it, `count` divides it into units."},
     "per": {**ref("positiveNumber"), "description": "How many units of `base` the bounds are for (30 m² per 100 households: `per = 100`); more than zero."},
-    "remedy": {"enum": ["adjust", "split_merge"], "description": "How a failing size is best mended: `adjust` (change the measure itself, e.g. add workers or space; the default) or `split_merge` (too large: split the community; too small: merge it)."},
+    "remedy": {"enum": REMEDIES, "description": "How a failing size is best mended: " + paren_desc(REMEDY_DESC, REMEDIES) + "."},
     "options": {"type": "array", "items": ref("option"), "description": "The preferred values; the rule is met when any one holds."},
     "by": {**ref("fieldId"), "description": "The field that chooses the tier: tiers on a number use `min`/`max`, tiers on a category use `is`."},
     "tiers": {"type": "array", "items": ref("tier"), "description": "The rows of the tier table."},
     "overlap": ref("overlap"),
     "cases": {"type": "array", "items": ref("case"), "description": "The cases of the decision table."},
-    "steps": {"type": "array", "items": ref("step"), "description": "The bound's dated values, in order."},
-    "growth": {**ref("growth"), "description": "Growth of the bound by stages, after or instead of `steps`."},
+    "steps": {"type": "array", "items": ref("step"), "description": "The bound's dated values, in order (`schedule`, and `rate`, `ratio`, `share` and `tally` with a dated bound); the bound then has no `value`."},
+    "growth": {**ref("growth"), "description": "Growth of the bound by stages, after or instead of `steps` (`schedule`, `rate`, `ratio`); the bound then has no `value`."},
     "components": {"type": "array", "items": ref("component"), "description": "The parts of the money owed per community."},
     "payers": {"type": "array", "items": ref("payer"), "description": "Who pays, and in what proportion."},
-    "remainder": {"enum": ["largest_remainder", "first", "last"], "description": "Where the fen left over after splitting by share go: `largest_remainder` (one each to the payers whose exact shares lost most in truncation; ties to the payer listed first), `first` (all to the first payer listed), `last` (all to the last payer listed)."},
+    "remainder": {"enum": REMAINDERS, "description": "Where the fen left over after splitting by share go: " + paren_desc(REMAINDER_DESC, REMAINDERS) + "."},
     "excess_payer": {"type": "string", "description": "The id of the payer that bears whatever is paid beyond the standard (read from the components' `paid` fields)."},
     "period": {"type": "string", "description": "The period the amounts are for: `year` (the default) or `month`; any other word is shown as an unnamed period.", "examples": ["year", "month"]},
-    "of_rule": {**ref("id"), "description": "The id of the rule of this policy whose pass rate across the roster is bounded."},
-    "group_by": {**ref("fieldId"), "description": "A field to group the communities by (e.g. `county`); the share is judged in each group."},
+    "of_rule": {**ref("id"), "description": "`share`: the id of the rule of this policy whose pass rate across the roster is bounded (give this or `of_field`)."},
+    "of_field": {**unit_ref("flag"), "description": "`share`: a yes/no field whose share of yes answers across the roster is bounded (give this or `of_rule`)."},
+    "over": {**ref("over"), "description": "Roster rules (`subject = \"roster\"`): the kind of record they count, `community` by default."},
+    "group_by": {**ref("fieldId"), "description": "`share`, `tally`: a field to group the records by (e.g. `county`); the share or number is judged in each group."},
 }
 ALL_RULE_KEYS = list(ex.raw_struct_fields("RawRule"))
-assert set(rule_props) == set(ALL_RULE_KEYS), set(rule_props) ^ set(ALL_RULE_KEYS)
+same_keys(rule_props, ALL_RULE_KEYS, "rule_props (RawRule)")
 rule_props = {k: rule_props[k] for k in ALL_RULE_KEYS}
 RULE_REQUIRED = [k for k, req in ex.raw_struct_fields("RawRule").items() if req]
-assert RULE_REQUIRED == ["id", "clause", "location", "kind", "strength", "word", "quote"], RULE_REQUIRED
+check(set(RULE_REQUIRED) <= set(COMMON), f"required rule keys {RULE_REQUIRED} are not all common keys")
 for k in COMMON + [k for ks in ALLOWED.values() for k in ks]:
-    assert k in rule_props, k
+    check(k in rule_props, f"allowed key `{k}` is not a RawRule field")
 
 
 def unit_follows(key):
@@ -435,6 +543,26 @@ defs["sameUnitMeasureBase"] = {
 
 
 MIN_OR_MAX = {"anyOf": [{"required": ["min"]}, {"required": ["max"]}]}
+# a dated rule needs at least one step or a growth (compile_schedule)
+STEPS_OR_GROWTH = {"anyOf": [{"required": ["growth"]},
+                             {"required": ["steps"], "properties": {"steps": {"minItems": 1}}}]}
+HANDLED_KINDS = ["range", "minimum", "maximum", "schedule", "rate", "ratio", "count", "preferred",
+                 "tier", "decision", "money", "share", "tally"]
+check(sorted(KINDS) == sorted(HANDLED_KINDS), f"kind_rule handles {HANDLED_KINDS}, KINDS is {KINDS}")
+
+
+def dated_if(keys):
+    """With any of `keys` (steps, growth) present the bounds are dated (no `value`) and a
+    step or a growth is needed; without them each bound has its own `value`."""
+    cond = {"required": keys} if len(keys) == 1 else {"anyOf": [{"required": [k]} for k in keys]}
+    then = {"properties": {"min": ref("datedBound"), "max": ref("datedBound")}}
+    if "growth" in keys:
+        then.update(STEPS_OR_GROWTH)
+    return {
+        "if": cond,
+        "then": then,
+        "else": {"properties": {"min": ref("fixedBound"), "max": ref("fixedBound")}},
+    }
 
 
 def kind_rule(kind):
@@ -444,6 +572,7 @@ def kind_rule(kind):
         "additionalProperties": False,
     }
     req = []
+    needs = []  # what the description says it needs besides `req`
     extra = []
     props = then["properties"]
     if kind in ("range", "minimum", "maximum", "schedule"):
@@ -463,14 +592,13 @@ def kind_rule(kind):
             props["min"] = False
         else:
             extra.append({"oneOf": [{"required": ["min"]}, {"required": ["max"]}]})
-            extra.append({"anyOf": [{"required": ["growth"]},
-                                    {"required": ["steps"], "properties": {"steps": {"minItems": 1}}}]})
+            extra.append(STEPS_OR_GROWTH)
     elif kind in ("rate", "ratio"):
         req = ["measure", "base"] + (["per"] if kind == "rate" else [])
+        props["measure"] = ref("numericFieldId")
         props["base"] = ref("numericFieldId")
-        props["min"] = ref("fixedBound")
-        props["max"] = ref("fixedBound")
         extra.append(MIN_OR_MAX)
+        extra.append(dated_if(["steps", "growth"]))
         extra.append(ref("unitFollowsMeasure") if kind == "rate" else ref("sameUnitMeasureBase"))
     elif kind == "count":
         req = ["measure", "base"]
@@ -510,19 +638,24 @@ def kind_rule(kind):
     elif kind == "money":
         req = ["components", "payers", "remainder"]
         props["payers"] = {"contains": {"properties": {"share": {"type": "integer", "minimum": 1}}}}
-    elif kind == "share":
-        req = ["of_rule"]
+    elif kind in ("share", "tally"):
+        if kind == "share":
+            props["of_field"] = unit_ref("flag")
+            extra.append({"oneOf": [{"required": ["of_rule"]}, {"required": ["of_field"]}]})
+            needs.append("`of_rule` or `of_field` (not both)")
+        # a roster rule: `subject`, when given, is the roster
+        props["subject"] = {"enum": ROSTER_SPELLINGS}
         props["steps"] = {"minItems": 1}
-        extra.append({
-            "if": {"required": ["steps"]},
-            "then": {"properties": {"min": ref("datedBound"), "max": ref("datedBound")}},
-            "else": {"properties": {"min": ref("fixedBound"), "max": ref("fixedBound")}},
-        })
-    then["required"] = req
+        extra.append(MIN_OR_MAX)
+        extra.append(dated_if(["steps"]))
+    elif kind not in HANDLED_KINDS:
+        raise StaleError(f"no schema for kind `{kind}`")
+    if req:
+        then["required"] = req
     if extra:
         then["allOf"] = extra
     return {
-        "description": f"A `{kind}` rule takes the common keys and " + ", ".join(f"`{k}`" for k in ALLOWED[kind] if props.get(k) is not False) + (f"; it needs " + ", ".join(f"`{k}`" for k in req) if req else "") + ".",
+        "description": f"A `{kind}` rule takes the common keys and " + ", ".join(f"`{k}`" for k in ALLOWED[kind] if props.get(k) is not False) + ("; it needs " + ", ".join([f"`{k}`" for k in req] + needs) if req or needs else "") + ".",
         "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
         "then": then,
     }
@@ -537,7 +670,15 @@ defs["rule"] = {
     "allOf": [kind_rule(k) for k in KINDS] + [{
         "description": "`aggregate` belongs only to roster rules.",
         "if": {"required": ["aggregate"]},
-        "then": {"required": ["subject"], "properties": {"subject": {"const": "roster"}}},
+        "then": {"required": ["subject"], "properties": {"subject": {"enum": ROSTER_SPELLINGS}}},
+    }, {
+        "description": "`over` belongs only to roster rules: `subject = \"roster\"`, or a "
+        + " or ".join(f"`{k}`" for k in ROSTER_DEFAULT_KINDS) + " rule, whose subject is the roster by default.",
+        "if": {"required": ["over"]},
+        "then": {"anyOf": [
+            {"required": ["subject"], "properties": {"subject": {"enum": ROSTER_SPELLINGS}}},
+            {"properties": {"kind": {"enum": ROSTER_DEFAULT_KINDS}}, "not": {"required": ["subject"]}},
+        ]},
     }],
 }
 
@@ -554,7 +695,7 @@ defs["notCheckable"] = {
     "required": ["clause", "location", "reason", "note", "quote"],
     "additionalProperties": False,
 }
-assert set(defs["notCheckable"]["properties"]) == set(ex.raw_struct_fields("RawNotCheckable"))
+same_keys(defs["notCheckable"]["properties"], ex.raw_struct_fields("RawNotCheckable"), "notCheckable (RawNotCheckable)")
 
 defs["policy"] = {
     "description": "The `[policy]` table: what the document is, who issued it, when it is in force and how its words are read.",
@@ -569,12 +710,12 @@ defs["policy"] = {
         "published": {**ref("date"), "description": "The date the document was issued; it is in force from this date unless `in_force_from` says otherwise."},
         "in_force_from": {**ref("date"), "description": "The first day the document is in force, when it is not `published`."},
         "in_force_until": {**ref("date"), "description": "The last day the document is in force, when it has an end."},
-        "status": {"enum": ["draft", "in_force", "repealed", "expired"], "description": "Whether the document is in force: `draft` (征求意见稿: never in force, evaluated only when asked for), `in_force` (in force from its date), `repealed` (superseded or repealed), `expired` (its period has ended)."},
+        "status": {"enum": STATUSES, "description": "Whether the document is in force: " + paren_desc(STATUS_DESC, STATUSES) + "."},
         "jurisdiction": {"type": "string", "description": "The place the document governs, e.g. `西安市 (Xi'an, Shaanxi)`."},
         "source": {"type": "string", "description": "The path of the source text, relative to the policy file; the linter finds every quote in it."},
         "source_lines": {"type": "string", "description": "Where the source text was taken from, e.g. a line range of a larger file."},
         "source_note": {"type": "string", "description": "What the source is and what is uncertain about it (issuer, date, title)."},
-        "boundary_reading": {"enum": ["statutory", "colloquial"], "description": "How the document's 以上/以下 are read: `statutory` (民法典 art. 1259: 以上, 以下, 以内, 届满 include the number and 不满, 超过, 以外 exclude it; the default) or `colloquial` (以上 includes the number, 以下 excludes it)."},
+        "boundary_reading": {"enum": READINGS, "description": "How the document's 以上/以下 are read: " + paren_desc(READING_DESC, READINGS) + "."},
         "reading_note": {"type": "string", "description": "Why the boundary reading was chosen and what follows from it."},
         "overlap": {**ref("overlap"), "description": "A document-wide reading of values that fall in two tiers: `report` (the default), `upper` or `lower` (see a tier rule's `overlap`)."},
         "applies_to": {"type": "array", "items": value_ref("kind"), "description": "The community kinds the document governs (values of the `kind` field: " + category_desc("kind") + "); without it, every kind."},
@@ -583,13 +724,13 @@ defs["policy"] = {
     "required": [k for k, req in ex.raw_struct_fields("RawMeta").items() if req],
     "additionalProperties": False,
 }
-assert set(defs["policy"]["properties"]) == set(ex.raw_struct_fields("RawMeta"))
+same_keys(defs["policy"]["properties"], ex.raw_struct_fields("RawMeta"), "policy (RawMeta)")
 for name, raw in [("bound", "RawBound"), ("option", "RawOption"), ("tier", "RawTier"), ("require", "RawRequire"),
                   ("case", "RawCase"), ("step", "RawStep"), ("growth", "RawGrowth"),
                   ("component", "RawComponent"), ("payer", "RawPayer")]:
     fs = ex.raw_struct_fields(raw)
-    assert list(defs[name]["properties"]) == list(fs), (name, list(fs))
-    assert sorted(defs[name].get("required", [])) == sorted(k for k, r in fs.items() if r), name
+    check(list(defs[name]["properties"]) == list(fs), f"{name}: properties {list(defs[name]['properties'])}, {raw} has {list(fs)}")
+    check(sorted(defs[name].get("required", [])) == sorted(k for k, r in fs.items() if r), f"{name}: required keys differ from {raw}")
 
 schema = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -680,7 +821,8 @@ def reorder(sch):
 add_types(schema)
 
 
-out = sys.argv[1] if len(sys.argv) > 1 else "/tmp/schemawork/policy.schema.json"
-with open(out, "w", encoding="utf-8") as fh:
-    fh.write(dumps(schema) + "\n")
+if len(sys.argv) > 2:
+    sys.exit("usage: python3 scripts/schema/gen.py [OUT.json]   (default: core/schema/policy.schema.json)")
+out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
+out.write_text(dumps(schema) + "\n", encoding="utf-8")
 print("wrote", out)

@@ -1,3 +1,8 @@
+"""Print a policy file (TOML) as the JSON the schema describes: TOML dates and times
+become ISO strings, as `shequ` reads them. Lives in scripts/schema; validate.py imports it.
+
+    python3 scripts/schema/toml2json.py policies/xian-2023.toml
+"""
 import datetime, json, sys, tomllib
 def conv(v):
     if isinstance(v, dict): return {k: conv(x) for k, x in v.items()}

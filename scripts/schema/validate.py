@@ -1,12 +1,24 @@
+"""Validate policy files (TOML, or their JSON form) against the JSON Schema.
+
+Lives in scripts/schema. Needs Python 3.11+ and the `jsonschema` package, e.g. in a venv:
+
+    python3 -m venv /tmp/venv-schema && /tmp/venv-schema/bin/pip install jsonschema
+    /tmp/venv-schema/bin/python scripts/schema/validate.py core/schema/policy.schema.json policies/*.toml
+
+Checks the schema itself (draft 2020-12), then prints OK or the first errors of each file;
+exits 1 when any file fails.
+"""
 import json, sys
 from jsonschema import Draft202012Validator
 from toml2json import load
-schema = json.load(open(sys.argv[1]))
+if len(sys.argv) < 3:
+    sys.exit("usage: validate.py SCHEMA.json POLICY.toml|POLICY.json ...")
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
 Draft202012Validator.check_schema(schema)
 v = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 bad = 0
 for p in sys.argv[2:]:
-    doc = load(p) if p.endswith(".toml") else json.load(open(p))
+    doc = load(p) if p.endswith(".toml") else json.load(open(p, encoding="utf-8"))
     errs = sorted(v.iter_errors(doc), key=lambda e: list(e.absolute_path))
     print(f"{p}: {'OK' if not errs else f'{len(errs)} error(s)'}")
     for e in errs[:10]:
