@@ -302,10 +302,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Cmd::Lint { paths, format } => {
             let mut diags: Vec<Diagnostic> = Vec::new();
             let mut files = 0usize;
+            let mut compiled: Vec<Policy> = Vec::new();
             if paths.is_empty() {
                 for (name, text) in bundled::FILES {
                     files += 1;
-                    let (_, d) = lint_one(text, name, |src| {
+                    let (p, d) = lint_one(text, name, |src| {
                         BUNDLED_SOURCES
                             .iter()
                             .find(|(n, _)| *n == src)
@@ -313,19 +314,54 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                             .ok_or_else(|| "not bundled".to_string())
                     });
                     diags.extend(d);
+                    compiled.extend(p);
                 }
             } else {
                 for p in expand(&paths)? {
                     files += 1;
                     let text = read_file(&p)?;
                     let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
-                    let (_, d) = lint_one(&text, &p.display().to_string(), |src| {
+                    let (pol, d) = lint_one(&text, &p.display().to_string(), |src| {
                         std::fs::read_to_string(dir.join(src))
                             .map_err(|e| format!("{e} (looked for `{}`)", dir.join(src).display()))
                     });
                     diags.extend(d);
+                    compiled.extend(pol);
                 }
             }
+            // the layers: the national policies a linted file builds on come from the bundle
+            // when they were not linted themselves
+            let linted = compiled.len();
+            let wanted: Vec<String> = compiled
+                .iter()
+                .flat_map(|p| p.meta.builds_on.iter().map(|b| b.0.clone()))
+                .collect();
+            for id in wanted {
+                if !compiled.iter().any(|p| p.meta.id.0 == id) {
+                    if let Ok(plan) = bundled::plan(&[id.as_str()]) {
+                        compiled.extend(
+                            plan.policies()
+                                .iter()
+                                .filter(|p| p.meta.id.0 == id)
+                                .cloned(),
+                        );
+                    }
+                }
+            }
+            let layer = shequ::layer::check(&compiled);
+            let own: Vec<String> = compiled
+                .iter()
+                .take(linted)
+                .map(|p| p.meta.id.0.clone())
+                .collect();
+            diags.extend(
+                layer
+                    .into_iter()
+                    .filter(|d| d.policy.as_ref().is_some_and(|p| own.contains(p))),
+            );
+            diags.sort_by(|a, b| {
+                (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column))
+            });
             if files == 0 {
                 return Err("no policy files (.toml) found in the given paths".into());
             }
@@ -401,7 +437,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 None => (target.as_str(), None),
             };
             let plan = bundled::plan(&[pid]).map_err(|e| e.to_string())?;
-            let p = plan.policies().first().ok_or("no policy")?;
+            let p = plan
+                .policies()
+                .iter()
+                .find(|p| p.meta.id.0 == pid)
+                .ok_or("no policy")?;
             let mut s = String::new();
             match rid {
                 Some(r) if p.rule(r).is_none() && p.rules.iter().any(|x| x.clause == r) => {

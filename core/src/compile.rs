@@ -47,8 +47,19 @@ pub const NOT_CHECKABLE_REASONS: &[&str] = &[
 
 /// Keys every rule may have.
 pub const COMMON_KEYS: &[&str] = &[
-    "id", "clause", "location", "kind", "title", "title_en", "subject", "strength", "word",
-    "quote", "reading", "when",
+    "id",
+    "clause",
+    "location",
+    "kind",
+    "title",
+    "title_en",
+    "subject",
+    "strength",
+    "word",
+    "quote",
+    "reading",
+    "when",
+    "overrides",
 ];
 
 /// The keys a rule of a kind may have besides [`COMMON_KEYS`].
@@ -702,6 +713,21 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         }
         None => None,
     };
+    let mut builds_on = Vec::new();
+    if let Some(list) = &m.builds_on {
+        for b in list.get_ref() {
+            if is_valid_id(b) {
+                builds_on.push(PolicyId(b.clone()));
+            } else {
+                cx.err(
+                    Code::InvalidValue,
+                    &list.span(),
+                    format!("`{b}` in `builds_on` is not a policy id"),
+                    None,
+                );
+            }
+        }
+    }
     let published = cx.date(&m.published, "`published`");
     let from = m
         .in_force_from
@@ -730,6 +756,7 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         reading_note: m.reading_note.clone(),
         overlap: overlap?,
         applies_to,
+        builds_on,
         notes: m.notes.clone(),
     })
 }
@@ -864,6 +891,22 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
             Subject::Community
         }),
     };
+    let mut overrides = Vec::new();
+    if let Some(list) = &r.overrides {
+        for o in list.get_ref() {
+            match o.split_once('/') {
+                Some((p, q)) if is_valid_id(p) && is_valid_id(q) => {
+                    overrides.push((PolicyId(p.to_string()), RuleId(q.to_string())))
+                }
+                _ => cx.err(
+                    Code::InvalidValue,
+                    &list.span(),
+                    format!("`{o}` in `overrides` is not a `policy/rule` reference"),
+                    Some("write e.g. `national-rcl-2018/households`".into()),
+                ),
+            }
+        }
+    }
     let when = r.when.as_ref().map(|w| cx.conds(w)).unwrap_or_default();
     let aggregate = match &r.aggregate {
         Some(a) => match a.get_ref().as_str() {
@@ -1262,6 +1305,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
         quote: r.quote.get_ref().clone(),
         reading: r.reading.clone(),
         when,
+        overrides,
         unit,
         shape,
         pos: cx.pos(&span),

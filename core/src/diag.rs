@@ -83,6 +83,12 @@ pub enum Code {
     /// A requirement no value can meet.
     #[serde(rename = "empty-requirement")]
     EmptyRequirement,
+    /// A local rule loosens a hard national rule it builds on.
+    #[serde(rename = "layer-conflict")]
+    LayerConflict,
+    /// A local rule replaces (or could replace) a national rule.
+    #[serde(rename = "layer-override")]
+    LayerOverride,
 }
 
 impl Code {
@@ -106,6 +112,8 @@ impl Code {
             Code::DuplicateId => "duplicate-id",
             Code::UnknownRule => "unknown-rule",
             Code::EmptyRequirement => "empty-requirement",
+            Code::LayerConflict => "layer-conflict",
+            Code::LayerOverride => "layer-override",
         }
     }
 }

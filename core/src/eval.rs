@@ -78,6 +78,8 @@ pub enum Reason {
     AmountTooLarge,
     /// A roster share depends on communities whose own verdict is ambiguous.
     DependsOnAmbiguous,
+    /// A local rule replaces this national rule.
+    Overridden { by: String },
 }
 
 impl Reason {
@@ -95,6 +97,7 @@ impl Reason {
             Reason::NoCommunities => "no_communities",
             Reason::AmountTooLarge => "amount_too_large",
             Reason::DependsOnAmbiguous => "depends_on_ambiguous",
+            Reason::Overridden { .. } => "overridden",
         }
     }
 }
@@ -190,6 +193,8 @@ pub enum Note {
     Derived { field: FieldId },
     /// Evaluated although the document is not in force.
     NotInForceEvaluated,
+    /// This local rule replaces a national rule.
+    Overrides { rule: String },
 }
 
 /// A reference to a rule in a plan.
@@ -312,6 +317,8 @@ pub struct RecordResult {
 #[derive(Clone, Debug)]
 pub struct Plan {
     policies: Vec<Policy>,
+    /// Honoured overrides: (national rule, local rule replacing it).
+    overrides: Vec<(RuleRef, RuleRef)>,
 }
 
 enum Force {
@@ -323,7 +330,67 @@ enum Force {
 impl Plan {
     /// A plan over compiled policies.
     pub fn new(policies: Vec<Policy>) -> Plan {
-        Plan { policies }
+        let overrides = crate::layer::overrides(&policies);
+        Plan {
+            policies,
+            overrides,
+        }
+    }
+
+    /// The honoured overrides: (national rule, local rule replacing it).
+    pub fn overrides(&self) -> &[(RuleRef, RuleRef)] {
+        &self.overrides
+    }
+
+    fn rule_name(&self, r: RuleRef) -> String {
+        self.rule(r)
+            .map(|(p, x)| format!("{}/{}", p.meta.id, x.id))
+            .unwrap_or_default()
+    }
+
+    /// Marks national findings replaced by a local rule that judged the same record (or
+    /// group), and notes the replacement on the local finding.
+    fn apply_overrides(&self, findings: &mut [Finding]) {
+        // each national finding replaced by every local rule that judged the same record or group
+        let mut by: Vec<(RuleRef, Option<String>, Vec<RuleRef>)> = Vec::new();
+        for (national, local) in &self.overrides {
+            let groups: Vec<Option<String>> = findings
+                .iter()
+                .filter(|f| f.rule == *local && f.status != Status::NotApplicable)
+                .map(|f| f.group.clone())
+                .collect();
+            for g in groups {
+                match by.iter_mut().find(|(n, gg, _)| n == national && *gg == g) {
+                    Some((_, _, locals)) => locals.push(*local),
+                    None => by.push((*national, g, vec![*local])),
+                }
+            }
+        }
+        for (national, g, locals) in by {
+            let names: Vec<String> = locals.iter().map(|l| self.rule_name(*l)).collect();
+            let mut replaced = false;
+            for f in findings
+                .iter_mut()
+                .filter(|f| f.rule == national && f.group == g)
+            {
+                f.status = Status::NotApplicable;
+                f.reason = Some(Reason::Overridden {
+                    by: names.join(", "),
+                });
+                f.remedy = None;
+                f.shortfall = None;
+                replaced = true;
+            }
+            if replaced {
+                let name = self.rule_name(national);
+                for f in findings
+                    .iter_mut()
+                    .filter(|f| locals.contains(&f.rule) && f.group == g)
+                {
+                    f.notes.push(Note::Overrides { rule: name.clone() });
+                }
+            }
+        }
     }
 
     /// The policies, in evaluation order.
@@ -452,6 +519,7 @@ impl Plan {
                 out.findings.push(f);
             }
         }
+        self.apply_overrides(&mut out.findings);
         out
     }
 
@@ -489,6 +557,7 @@ impl Plan {
                 out.extend(fs);
             }
         }
+        self.apply_overrides(&mut out);
         out
     }
 }
@@ -1033,11 +1102,13 @@ fn judge_tier(
                 .unwrap_or(combined)
         };
         judge_interval(f, measure, actual, &target, RemedyHint::Adjust);
-        if target == combined {
-            f.status = Status::Fail;
-        } else {
-            f.status = Status::Fail;
+        f.status = Status::Fail;
+        if target != combined {
+            // the tiers contradict each other: the requirement shown is the nearest tier's
             f.reason = Some(Reason::BoundaryOverlap);
+            if let Some(req) = &mut f.required {
+                req.interval = Some(target);
+            }
         }
         if let Some(r) = &mut f.remedy {
             if let (Some(lo), Some(hi)) = (target.min, target.max) {

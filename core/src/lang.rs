@@ -459,6 +459,8 @@ pub fn reason_text(r: &Reason, lang: Lang) -> String {
         (Reason::DependsOnAmbiguous, Lang::En) => {
             "it depends on communities whose own verdict is ambiguous".into()
         }
+        (Reason::Overridden { by }, Lang::Zh) => format!("由地方规定 {by} 取代"),
+        (Reason::Overridden { by }, Lang::En) => format!("replaced by the local rule {by}"),
         (Reason::NoCommunities, Lang::Zh) => "名单中没有可计算的社区".into(),
         (Reason::NoCommunities, Lang::En) => "the input has no community this rule counts".into(),
     }
@@ -726,6 +728,12 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
                         " ({} derived from other fields)",
                         field_label(*field, lang)
                     ),
+                };
+            }
+            Note::Overrides { rule } => {
+                let _ = match lang {
+                    Lang::Zh => write!(s, "(本条取代上位规定 {rule})"),
+                    Lang::En => write!(s, " (replaces {rule})"),
                 };
             }
             Note::Rounded | Note::Overlap { .. } => {}

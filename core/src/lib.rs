@@ -31,6 +31,7 @@ pub mod eval;
 pub mod field;
 pub mod input;
 pub mod lang;
+pub mod layer;
 pub mod lint;
 pub mod model;
 pub mod money;
@@ -102,23 +103,34 @@ pub mod bundled {
         FILES.iter().map(|(f, t)| load_policy(t, f)).collect()
     }
 
-    /// A plan over the bundled policies with these ids, in this order. Only the files
-    /// asked for are compiled.
+    /// A plan over the bundled policies with these ids, in this order, each preceded by
+    /// the policies it builds on. Only the files needed are compiled.
     pub fn plan(ids: &[&str]) -> Result<Plan, Error> {
-        let mut chosen = Vec::new();
+        let mut chosen: Vec<Policy> = Vec::new();
         for id in ids {
-            let file = format!("policies/{id}.toml");
-            match FILES.iter().find(|(f, _)| *f == file) {
-                Some((f, t)) => chosen.push(load_policy(t, f)?),
-                None => {
-                    return Err(Error::UnknownPolicy {
-                        id: (*id).to_string(),
-                        known: self::ids(),
-                    })
-                }
-            }
+            add(&mut chosen, id, 0)?;
         }
         Ok(Plan::new(chosen))
+    }
+
+    /// Adds a policy after the policies it builds on (the national layer comes first).
+    fn add(chosen: &mut Vec<Policy>, id: &str, depth: usize) -> Result<(), Error> {
+        if chosen.iter().any(|p| p.meta.id.0 == id) || depth > 8 {
+            return Ok(());
+        }
+        let file = format!("policies/{id}.toml");
+        let Some((f, t)) = FILES.iter().find(|(f, _)| *f == file) else {
+            return Err(Error::UnknownPolicy {
+                id: id.to_string(),
+                known: self::ids(),
+            });
+        };
+        let p = load_policy(t, f)?;
+        for b in &p.meta.builds_on {
+            add(chosen, &b.0, depth + 1)?;
+        }
+        chosen.push(p);
+        Ok(())
     }
 }
 

@@ -270,7 +270,7 @@ fn tier_checks(
             let help = if resolved {
                 Some(format!("resolved by `overlap = \"{}\"`", overlap.name()))
             } else {
-                Some("evaluation reports `ambiguous` there unless every tier is met; record the issuer's reading with `overlap = \"upper\"` or `\"lower\"` if there is one".into())
+                Some("evaluation checks every tier there (pass if all are met, ambiguous if some, fail if none); record the issuer's reading with `overlap = \"upper\"` or `\"lower\"` if there is one".into())
             };
             diags.push(diag(
                 p,

@@ -161,6 +161,8 @@ pub struct Meta {
     /// `None` means every kind.
     #[serde(skip)]
     pub applies_to: Option<Vec<u8>>,
+    /// The policies this one builds on.
+    pub builds_on: Vec<PolicyId>,
     pub notes: Option<String>,
 }
 
@@ -666,6 +668,8 @@ pub struct Rule {
     pub quote: String,
     pub reading: Option<String>,
     pub when: Vec<Cond>,
+    /// Rules of `builds_on` policies this rule replaces (policy id, rule id).
+    pub overrides: Vec<(PolicyId, RuleId)>,
     pub unit: Option<Unit>,
     pub shape: Shape,
     pub pos: Pos,

@@ -65,6 +65,8 @@ pub struct RawMeta {
     pub reading_note: Option<String>,
     pub overlap: Option<Spanned<String>>,
     pub applies_to: Option<Spanned<Vec<String>>>,
+    /// Ids of the policies this one builds on (the national layer).
+    pub builds_on: Option<Spanned<Vec<String>>>,
     pub notes: Option<String>,
 }
 
@@ -98,6 +100,8 @@ pub struct RawRule {
     pub quote: Spanned<String>,
     pub reading: Option<String>,
     pub when: Option<Spanned<toml::Table>>,
+    /// `policy/rule` references to rules of a `builds_on` policy that this rule replaces.
+    pub overrides: Option<Spanned<Vec<String>>>,
     pub measure: Option<Spanned<String>>,
     pub unit: Option<Spanned<String>>,
     pub aggregate: Option<Spanned<String>>,

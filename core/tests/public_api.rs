@@ -710,3 +710,88 @@ fn review_a_share_undecidable_because_of_an_overlap_is_ambiguous() {
         Some("depends_on_ambiguous")
     );
 }
+
+#[test]
+fn layers_local_rules_that_tighten_or_depart_from_a_norm_speak() {
+    // 西安 builds on the national layer: its plan includes the national policies first
+    let plan = bundled::plan(&["xian-2023"]).expect("plan");
+    let ids: Vec<&str> = plan
+        .policies()
+        .iter()
+        .map(|p| p.meta.id.0.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["national-rcl-2018", "national-plan-2021", "xian-2023"]
+    );
+    let res = plan.evaluate(
+        &rec(&[("households", "3500"), ("committee_members", "7")]),
+        &Options::at(date("2024-06-30")),
+    );
+    let find2 = |pol: &str, rule: &str| {
+        res.findings
+            .iter()
+            .find(|f| {
+                plan.rule(f.rule)
+                    .is_some_and(|(p, r)| p.meta.id.0 == pol && r.id.0 == rule)
+            })
+            .expect("finding")
+    };
+    // art. 6 (100–700, 一般) would fail 3500 households; 西安's 1000–5000 replaces it
+    let national = find2("national-rcl-2018", "households");
+    assert_eq!(national.status, Status::NotApplicable);
+    assert_eq!(
+        national.reason,
+        Some(shequ::eval::Reason::Overridden {
+            by: "xian-2023/size-households".into()
+        })
+    );
+    let local = find2("xian-2023", "size-households");
+    assert_eq!(local.status, Status::Pass);
+    assert!(local.notes.contains(&Note::Overrides {
+        rule: "national-rcl-2018/households".into()
+    }));
+    assert!(shequ::lang::message(&plan, local, Lang::Zh)
+        .contains("本条取代上位规定 national-rcl-2018/households"));
+}
+
+#[test]
+fn layers_a_local_rule_that_loosens_a_hard_national_rule_shows_both_findings() {
+    // 城阳 C-5: a committee of 3–5 against the law's 5–9
+    let plan = bundled::plan(&["chengyang-2018"]).expect("plan");
+    let res = plan.evaluate(
+        &rec(&[("kind", "urban"), ("committee_members", "4")]),
+        &Options::at(date("2024-06-30")),
+    );
+    let statuses: Vec<(String, Status)> = res
+        .findings
+        .iter()
+        .filter(|f| f.measure == field::by_id("committee_members"))
+        .filter_map(|f| {
+            plan.rule(f.rule)
+                .map(|(p, r)| (format!("{}/{}", p.meta.id, r.id), f.status))
+        })
+        .collect();
+    assert!(
+        statuses.contains(&("chengyang-2018/committee-size".to_string(), Status::Pass)),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&("national-rcl-2018/committee-size".to_string(), Status::Fail)),
+        "{statuses:?}"
+    );
+    let all: Vec<shequ::Policy> = bundled::all().expect("all");
+    let d = shequ::layer::check(&all);
+    assert!(
+        d.iter().any(|x| x.code == Code::LayerConflict
+            && x.policy.as_deref() == Some("chengyang-2018")
+            && x.rule.as_deref() == Some("committee-size")),
+        "{d:?}"
+    );
+    // an override cannot loosen a hard rule, even when declared
+    let loosening = d.iter().filter(|x| x.code == Code::LayerConflict).count();
+    assert!(
+        loosening >= 2,
+        "毕节 B-13 (一般 5–9) softens the law too: {d:?}"
+    );
+}

@@ -10,6 +10,7 @@ exits 1 when any file fails.
 """
 import json, sys
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 from toml2json import load
 if len(sys.argv) < 3:
     sys.exit("usage: validate.py SCHEMA.json POLICY.toml|POLICY.json ...")
@@ -22,6 +23,12 @@ for p in sys.argv[2:]:
     errs = sorted(v.iter_errors(doc), key=lambda e: list(e.absolute_path))
     print(f"{p}: {'OK' if not errs else f'{len(errs)} error(s)'}")
     for e in errs[:10]:
-        print("   ", "/".join(map(str, e.absolute_path)) or "(root)", ":", e.message[:200])
+        while e.context:  # the most relevant failure inside anyOf/oneOf/allOf
+            e = best_match(e.context)
+        where = "/".join(map(str, e.absolute_path)) or "(root)"
+        rule = "/".join(map(str, e.absolute_schema_path))
+        # combinators' messages repeat the whole instance: name the failed keyword instead
+        msg = e.message if e.validator not in ("oneOf", "anyOf", "not") else f"fails `{e.validator}`"
+        print("   ", where, ":", msg[:200], f"[schema: {rule}]")
     bad += bool(errs)
 sys.exit(1 if bad else 0)
