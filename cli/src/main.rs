@@ -119,6 +119,29 @@ enum Cmd {
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
     },
+    /// Check a roster's figures: impossible or implausible values (fewer residents than
+    /// households, a part larger than its whole); with --ledger, whether a re-division adds
+    /// up (before − moved out + moved in = after). Exit 1 when anything is found
+    Validate {
+        /// Roster files to check record by record
+        files: Vec<PathBuf>,
+        /// BEFORE AFTER MOVES: rosters before and after a re-division and the moves between them
+        #[arg(long, num_args = 3, value_names = ["BEFORE", "AFTER", "MOVES"])]
+        ledger: Option<Vec<PathBuf>>,
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: LintFormat,
+        /// Language of messages
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
+    },
+    /// Which rules encode each clause of the inventory (policies/clauses.md), or why a
+    /// clause is not checked
+    Coverage {
+        /// Print JSON instead of a Markdown table
+        #[arg(long)]
+        json: bool,
+    },
     /// List the fields a roster can carry, with their Chinese headers and units
     Fields,
     /// Print the JSON Schema of the policy file format
@@ -477,6 +500,98 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             print(&s)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Validate {
+            files,
+            ledger,
+            format,
+            lang,
+        } => {
+            let lang: Lang = lang.into();
+            if files.is_empty() && ledger.is_none() {
+                return Err("give roster files to check, or `--ledger BEFORE AFTER MOVES`".into());
+            }
+            let load = |p: &PathBuf| -> Result<input::Roster, String> {
+                let name = p.display().to_string();
+                let fmt = Format::from_path(&name).ok_or_else(|| format!("cannot tell the format of `{name}` from its name (use .csv, .tsv, .json or .jsonl)"))?;
+                input::parse(&read_file(p)?, fmt, &name).map_err(|e| e.to_string())
+            };
+            let mut found: Vec<serde_json::Value> = Vec::new();
+            let mut text = String::new();
+            for p in &files {
+                let roster = load(p)?;
+                for d in shequ::validate::check_records(&roster) {
+                    text.push_str(&format!(
+                        "{}:{}: {}[{}]: {}\n",
+                        p.display(),
+                        d.line,
+                        d.name.clone().unwrap_or_default(),
+                        d.code,
+                        d.message(lang)
+                    ));
+                    found.push(serde_json::json!({"file": p.display().to_string(), "line": d.line, "record": d.record, "name": d.name, "code": d.code, "fields": d.fields, "message": d.message(lang)}));
+                }
+            }
+            if let Some(l) = &ledger {
+                let (Some(b), Some(a), Some(m)) = (l.first(), l.get(1), l.get(2)) else {
+                    return Err("`--ledger` takes three files: BEFORE AFTER MOVES".into());
+                };
+                let issues = shequ::validate::check_ledger(&load(b)?, &load(a)?, &load(m)?)
+                    .map_err(|e| e.to_string())?;
+                for d in issues {
+                    text.push_str(&format!(
+                        "{}:{}: ledger: {}\n",
+                        a.display(),
+                        d.line,
+                        d.message(lang)
+                    ));
+                    found.push(serde_json::json!({"file": a.display().to_string(), "line": d.line, "code": "ledger_mismatch", "community": d.community, "field": d.measure, "before": d.before, "moved_out": d.moved_out, "moved_in": d.moved_in, "expected": d.expected, "after": d.after, "message": d.message(lang)}));
+                }
+            }
+            match format {
+                LintFormat::Json => print(
+                    &(serde_json::to_string_pretty(&serde_json::json!({"issues": found}))
+                        .map_err(|e| e.to_string())?
+                        + "\n"),
+                )?,
+                LintFormat::Text => {
+                    text.push_str(&format!("{} issue(s)\n", found.len()));
+                    print(&text)?;
+                }
+            }
+            Ok(if found.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Cmd::Coverage { json } => {
+            let ids = shequ::coverage::clause_ids(shequ::CLAUSES);
+            let rows = shequ::coverage::coverage(&bundled::all().map_err(|e| e.to_string())?, &ids);
+            let missing = rows
+                .iter()
+                .filter(|r| r.in_inventory && !r.accounted())
+                .count();
+            if json {
+                print(&(serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())? + "\n"))?;
+            } else {
+                let mut out = shequ::coverage::to_markdown(&rows);
+                let encoded = rows
+                    .iter()
+                    .filter(|r| r.in_inventory && !r.rules.is_empty())
+                    .count();
+                out.push_str(&format!(
+                    "\n{} clauses in the inventory: {encoded} encoded by rules, {} accounted for only by a recorded reason, {missing} missing\n",
+                    ids.len(),
+                    ids.len() - encoded - missing
+                ));
+                print(&out)?;
+            }
+            Ok(if missing == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Cmd::Fields => {
             let mut s = String::from("field\t中文表头\tunit\tother headers\n");

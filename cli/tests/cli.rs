@@ -326,3 +326,56 @@ fn review_duplicates_empty_folders_and_non_utf8() {
         stderr(&o)
     );
 }
+
+#[test]
+fn validate_flags_the_published_typos_of_huining() {
+    // the two typos the text carries (see data/huining-2020/README.md) and the move that
+    // does not add up because of the first one
+    let o = shequ(&[
+        "validate",
+        "--format",
+        "json",
+        "data/huining-2020/communities-before.csv",
+        "data/huining-2020/communities-after.csv",
+        "data/huining-2020/towns.csv",
+        "--ledger",
+        "data/huining-2020/communities-before.csv",
+        "data/huining-2020/communities-after.csv",
+        "data/huining-2020/moves.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "issues found");
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let issues = j["issues"].as_array().expect("issues");
+    let summary: Vec<(String, String)> = issues
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().unwrap_or("").to_string(),
+                i["name"]
+                    .as_str()
+                    .or(i["community"].as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "fewer_persons_than_households".to_string(),
+                "会师门社区".to_string()
+            ),
+            (
+                "implausible_household_size".to_string(),
+                "柴家门镇".to_string()
+            ),
+            ("ledger_mismatch".to_string(), "会师门社区".to_string()),
+        ]
+    );
+    let ledger = &issues[2];
+    assert_eq!(
+        (ledger["expected"].as_i64(), ledger["after"].as_i64()),
+        (Some(3259), Some(5259))
+    );
+}

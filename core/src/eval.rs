@@ -1379,8 +1379,11 @@ fn roster_rule(
             members.push(i);
         }
     }
-    if members.is_empty() && undecided_members.is_empty() {
-        // no community to judge: a total over nothing is not a pass
+    if members.is_empty()
+        && undecided_members.is_empty()
+        && !matches!(rule.shape, Shape::Tally { .. })
+    {
+        // no community to judge: a total over nothing is not a pass (a tally of zero is a count)
         let mut f = Finding::new(rr, Status::NotApplicable);
         f.reason = Some(Reason::NoCommunities);
         f.measure = rule.shape.measure();
@@ -1646,6 +1649,14 @@ fn roster_rule(
             for (key, idx) in groups(records, &all, *group_by) {
                 let mut f = Finding::new(rr, Status::Pass);
                 f.group = key.clone();
+                if idx.is_empty() {
+                    // no community at all: a count over nothing is not a result
+                    f.status = Status::NotApplicable;
+                    f.reason = Some(Reason::NoCommunities);
+                    f.counted = Some(0);
+                    out.push(f);
+                    continue;
+                }
                 let (mut count, mut unsure) = (0i64, 0i64);
                 let mut unsure_fields: Vec<FieldId> = Vec::new();
                 for i in &idx {

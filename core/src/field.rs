@@ -806,6 +806,30 @@ pub static FIELDS: &[FieldDef] = &[
         ]
     ),
     f!(
+        "demonstration_community",
+        "撤村建居社区示范样板",
+        "village-converted demonstration community",
+        ["示范样板社区"],
+        Flag,
+        false
+    ),
+    f!(
+        "from_community",
+        "迁出社区",
+        "moved from (community)",
+        ["划出社区"],
+        Text,
+        false
+    ),
+    f!(
+        "to_community",
+        "迁入社区",
+        "moved to (community)",
+        ["划入社区"],
+        Text,
+        false
+    ),
+    f!(
         "designed_households",
         "设计户数",
         "designed households",

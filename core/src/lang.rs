@@ -510,9 +510,11 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
             Lang::Zh => format!("“{}”的社区比例", field_label(*fl, lang)),
             Lang::En => format!("share with {}", field_label(*fl, lang)),
         },
-        (Shape::Tally { .. }, _) => match lang {
-            Lang::Zh => "符合条件的社区个数".into(),
-            Lang::En => "communities counted".into(),
+        (Shape::Tally { .. }, _) => match (lang, &rule.title, &rule.title_en) {
+            (Lang::Zh, Some(t), _) => t.clone(),
+            (Lang::En, _, Some(t)) => t.clone(),
+            (Lang::Zh, _, _) => "符合条件的社区个数".into(),
+            (Lang::En, _, _) => "communities counted".into(),
         },
         (_, Some(m)) => field_label(m, lang).into(),
         _ => String::new(),

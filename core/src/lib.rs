@@ -25,6 +25,7 @@
 
 pub mod batch;
 pub mod compile;
+pub mod coverage;
 pub mod date;
 pub mod diag;
 pub mod eval;
@@ -39,6 +40,7 @@ pub mod num;
 pub mod raw;
 pub mod record;
 pub mod report;
+pub mod validate;
 pub mod words;
 
 pub use date::Date;
@@ -138,6 +140,9 @@ pub mod bundled {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The clause inventory the policy data accounts for (`policies/clauses.md`).
+pub const CLAUSES: &str = include_str!("../../policies/clauses.md");
 
 /// The JSON Schema of the policy file format.
 pub const POLICY_SCHEMA: &str = include_str!("../schema/policy.schema.json");

@@ -27,6 +27,8 @@ pub struct Evaluation {
     pub results: Vec<RecordResult>,
     /// Roster-level findings.
     pub roster: Vec<Finding>,
+    /// Figures that look wrong in themselves (see [`crate::validate`]).
+    pub data_issues: Vec<crate::validate::DataIssue>,
 }
 
 /// Evaluates every record and the roster rules.
@@ -37,11 +39,13 @@ pub fn evaluate(plan: &Plan, roster: &Roster, opts: &Options) -> Evaluation {
         .map(|r| plan.evaluate(r, opts))
         .collect();
     let rf = plan.evaluate_roster(&roster.records, &results, opts);
+    let data_issues = crate::validate::check_records(roster);
     Evaluation {
         as_of: opts.as_of,
         allow_not_in_force: opts.allow_not_in_force,
         results,
         roster: rf,
+        data_issues,
     }
 }
 
@@ -275,6 +279,11 @@ pub fn to_json(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> J {
             "input": input,
             "extra": extra,
             "summary": status_counts(res.findings.iter()),
+            "data_issues": ev.data_issues.iter().filter(|d| d.record == i + 1).map(|d| json!({
+                "code": d.code,
+                "fields": d.fields,
+                "message": d.message(lang),
+            })).collect::<Vec<_>>(),
             "findings": res.findings.iter().map(|f| finding_json(plan, f, lang)).collect::<Vec<_>>(),
             "obligations": res.obligations.iter().map(|o| obligation_json(plan, o, lang)).collect::<Vec<_>>(),
         }));
@@ -505,6 +514,29 @@ pub fn to_csv(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> Stri
         let name = f.group.clone().unwrap_or_default();
         row("roster", "", &name, "roster", Some(f), None);
     }
+    for d in &ev.data_issues {
+        let fields: Vec<&str> = d.fields.iter().map(|f| f.name()).collect();
+        let _ = w.write_record([
+            &d.record.to_string(),
+            &d.line.to_string(),
+            d.name.as_deref().unwrap_or(""),
+            "data_issue",
+            "",
+            d.code,
+            "",
+            "",
+            "",
+            "",
+            "",
+            &fields.join(" "),
+            "",
+            "",
+            "",
+            "",
+            d.message(lang),
+            "",
+        ]);
+    }
     // money totals over the roster, one row per money rule
     for t in obligation_totals(plan, ev, lang) {
         let text = |path: &str| {
@@ -625,6 +657,14 @@ pub fn to_table(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> St
         );
         for f in &res.findings {
             write_finding(&mut s, plan, f, lang);
+        }
+        for d in ev.data_issues.iter().filter(|d| d.record == i + 1) {
+            let _ = writeln!(
+                s,
+                "  ⚠ {}: {}",
+                if zh { "数据疑点" } else { "data issue" },
+                d.message(lang)
+            );
         }
         for o in &res.obligations {
             let Some((p, r)) = plan.rule(o.rule) else {
