@@ -3,9 +3,11 @@
 //! [`Plan`]; rows are evaluated with one reused record per worker, and large batches can
 //! be split across threads.
 
-use crate::eval::{Options, Plan, RecordResult, RuleRef, Status};
+use crate::eval::{Options, Plan, RuleRef, Status};
+use crate::field::Subject;
 use crate::field::{self, FieldId, Unit};
 use crate::input::Roster;
+use crate::kernel::{ColRef, Kernel, MoneyKernel, View};
 use crate::money::Fen;
 use crate::num::Num;
 use crate::record::{Record, Val};
@@ -68,7 +70,31 @@ pub enum ColumnError {
 #[derive(Clone, Debug, Default)]
 pub struct Columns {
     len: usize,
-    cols: Vec<(FieldId, Column)>,
+    cols: Vec<(FieldId, Stored)>,
+}
+
+/// A column as kept for evaluation: numbers and flags as given, text already parsed into
+/// the field's values (so a category is parsed once, not once per row).
+#[derive(Clone, Debug)]
+enum Stored {
+    Num(Vec<Option<Num>>),
+    Flag(Vec<Option<bool>>),
+    Val(Vec<Option<Val>>),
+}
+
+fn store(f: FieldId, col: Column) -> Stored {
+    match col {
+        Column::Num(v) => Stored::Num(v),
+        Column::Flag(v) => Stored::Flag(v),
+        Column::Text(v) => Stored::Val(
+            v.iter()
+                .map(|x| {
+                    x.as_deref()
+                        .and_then(|t| Record::parse_value(f, t).ok().flatten())
+                })
+                .collect(),
+        ),
+    }
 }
 
 impl Columns {
@@ -190,12 +216,12 @@ impl Columns {
                     }
                 }
                 self.cols.retain(|(g, _)| *g != f);
-                self.cols.push((f, Column::Num(out)));
+                self.cols.push((f, Stored::Num(out)));
                 return Ok(());
             }
         }
         self.cols.retain(|(g, _)| *g != f);
-        self.cols.push((f, col));
+        self.cols.push((f, store(f, col)));
         Ok(())
     }
 
@@ -238,24 +264,23 @@ impl Columns {
                         .collect(),
                 ),
             };
-            c.cols.push((f, col));
+            c.cols.push((f, store(f, col)));
         }
         c
     }
 
+    /// Puts one row into a record that holds nothing but this batch's fields (every
+    /// column is set or cleared, so the record need not be reset between rows).
     fn fill(&self, row: usize, rec: &mut Record) {
-        rec.reset();
         for (f, col) in &self.cols {
             let v = match col {
-                Column::Num(v) => v.get(row).copied().flatten().map(Val::Num),
-                Column::Flag(v) => v.get(row).copied().flatten().map(Val::Flag),
-                Column::Text(v) => v
-                    .get(row)
-                    .and_then(|x| x.as_deref())
-                    .and_then(|t| Record::parse_value(*f, t).ok().flatten()),
+                Stored::Num(v) => v.get(row).copied().flatten().map(Val::Num),
+                Stored::Flag(v) => v.get(row).copied().flatten().map(Val::Flag),
+                Stored::Val(v) => v.get(row).cloned().flatten(),
             };
-            if let Some(v) = v {
-                rec.set(*f, v);
+            match v {
+                Some(v) => rec.set(*f, v),
+                None => rec.clear(*f),
             }
         }
     }
@@ -287,10 +312,59 @@ pub struct BatchResult {
     pub money_shares: Vec<Vec<Vec<Option<Fen>>>>,
 }
 
+impl Columns {
+    fn view(&self) -> View<'_> {
+        let mut cols: Vec<Option<ColRef<'_>>> = (0..field::field_count()).map(|_| None).collect();
+        for (f, c) in &self.cols {
+            if let Some(slot) = cols.get_mut(f.index()) {
+                *slot = Some(match c {
+                    Stored::Num(v) => ColRef::Num(v),
+                    Stored::Flag(v) => ColRef::Flag(v),
+                    Stored::Val(v) => ColRef::Val(v),
+                });
+            }
+        }
+        View { cols }
+    }
+
+    fn subjects(&self) -> Vec<Subject> {
+        let sf = field::known().subject;
+        let col = self.cols.iter().find(|(f, _)| *f == sf).map(|(_, c)| c);
+        (0..self.len)
+            .map(|row| match col {
+                Some(Stored::Val(v)) => match v.get(row) {
+                    Some(Some(Val::Cat(i))) => sf
+                        .def()
+                        .values
+                        .get(usize::from(*i))
+                        .and_then(|(id, _)| Subject::parse(id))
+                        .unwrap_or(Subject::Community),
+                    _ => Subject::Community,
+                },
+                _ => Subject::Community,
+            })
+            .collect()
+    }
+}
+
+/// The output columns of one range of rows, built in one pass.
+struct Chunk {
+    status: Vec<Vec<Option<Status>>>,
+    shortfall: Vec<Vec<Option<Num>>>,
+    money_total: Vec<Vec<Option<Fen>>>,
+    money_shares: Vec<Vec<Vec<Option<Fen>>>>,
+}
+
 impl Plan {
-    /// Evaluates a columnar batch. `threads` > 1 splits the rows across that many threads
-    /// (use 1 on targets without threads, such as the browser).
+    /// Evaluates a columnar batch. The common rule shapes run as compiled kernels, column
+    /// by column; the others through the full evaluator, row by row. `threads` > 1 splits
+    /// the rows across that many threads (use 1 on targets without threads, such as the
+    /// browser). The statuses and shortfalls are those of [`Plan::evaluate`].
     pub fn evaluate_columns(&self, cols: &Columns, opts: &Options, threads: usize) -> BatchResult {
+        let keep = |r: &RuleRef| {
+            self.rule(*r)
+                .is_some_and(|(_, x)| opts.min_strength.is_none_or(|m| x.strength <= m))
+        };
         let rules: Vec<RuleRef> = self
             .rule_refs()
             .filter(|r| {
@@ -299,6 +373,7 @@ impl Plan {
                         && !matches!(x.shape, crate::model::Shape::Money(_))
                 })
             })
+            .filter(keep)
             .collect();
         let money_rules: Vec<RuleRef> = self
             .rule_refs()
@@ -306,85 +381,203 @@ impl Plan {
                 self.rule(*r)
                     .is_some_and(|(_, x)| matches!(x.shape, crate::model::Shape::Money(_)))
             })
+            .filter(keep)
             .collect();
-        let n = cols.len();
-        let threads = threads.clamp(1, 64).min(n.max(1));
-        let chunk = n.div_ceil(threads).max(1);
-        let run = |start: usize, end: usize| -> Vec<RecordResult> {
-            let mut rec = Record::new();
-            (start..end)
-                .map(|row| {
-                    cols.fill(row, &mut rec);
-                    self.evaluate(&rec, opts)
-                })
-                .collect()
-        };
-        let results: Vec<RecordResult> = if threads == 1 {
-            run(0, n)
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|t| {
-                        let start = t * chunk;
-                        let end = ((t + 1) * chunk).min(n);
-                        s.spawn(move || run(start, end.max(start)))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
-        };
-        let mut status = vec![vec![None; n]; rules.len()];
-        let mut shortfall = vec![vec![None; n]; rules.len()];
-        let mut money_total = vec![vec![None; n]; money_rules.len()];
-        let mut money_shares: Vec<Vec<Vec<Option<Fen>>>> = money_rules
+        let payers: Vec<usize> = money_rules
             .iter()
-            .map(|r| {
-                let payers = match self.rule(*r).map(|(_, x)| &x.shape) {
-                    Some(crate::model::Shape::Money(m)) => m.payers.len(),
-                    _ => 0,
-                };
-                vec![vec![None; n]; payers]
+            .map(|r| match self.rule(*r).map(|(_, x)| &x.shape) {
+                Some(crate::model::Shape::Money(m)) => m.payers.len(),
+                _ => 0,
             })
             .collect();
-        for (row, res) in results.iter().enumerate() {
-            for f in &res.findings {
-                if let Some(i) = rules.iter().position(|r| *r == f.rule) {
-                    if let Some(c) = status.get_mut(i).and_then(|c| c.get_mut(row)) {
-                        *c = Some(f.status);
-                    }
-                    if let Some(c) = shortfall.get_mut(i).and_then(|c| c.get_mut(row)) {
-                        *c = f.shortfall;
-                    }
-                }
+        let kernels: Vec<Option<Kernel>> = rules
+            .iter()
+            .map(|r| Kernel::compile(self, *r, opts))
+            .collect();
+        let mkernels: Vec<Option<MoneyKernel>> = money_rules
+            .iter()
+            .map(|r| MoneyKernel::compile(self, *r, opts))
+            .collect();
+        let need_full = kernels.iter().any(Option::is_none) || mkernels.iter().any(Option::is_none);
+        let view = cols.view();
+        let subjects = cols.subjects();
+        let has_subject_column = cols.cols.iter().any(|(f, _)| *f == field::known().subject);
+        let n = cols.len();
+        let run = |start: usize, end: usize| -> Chunk {
+            let len = end.saturating_sub(start);
+            // kernel columns are pushed row by row; the others are filled in place below
+            let mut c = Chunk {
+                status: kernels
+                    .iter()
+                    .map(|k| {
+                        if k.is_some() {
+                            Vec::with_capacity(len)
+                        } else {
+                            vec![None; len]
+                        }
+                    })
+                    .collect(),
+                shortfall: kernels
+                    .iter()
+                    .map(|k| {
+                        if k.is_some() {
+                            Vec::with_capacity(len)
+                        } else {
+                            vec![None; len]
+                        }
+                    })
+                    .collect(),
+                money_total: vec![vec![None; len]; money_rules.len()],
+                money_shares: payers.iter().map(|p| vec![vec![None; len]; *p]).collect(),
+            };
+            let subj = if has_subject_column {
+                Some(subjects.as_slice())
+            } else {
+                None
+            };
+            for (k, kern) in kernels.iter().enumerate() {
+                let Some(kern) = kern else { continue };
+                let (Some(st), Some(sh)) = (c.status.get_mut(k), c.shortfall.get_mut(k)) else {
+                    continue;
+                };
+                kern.eval_column(&view, subj, start, end, st, sh);
             }
-            for o in &res.obligations {
-                if let Some(j) = money_rules.iter().position(|r| *r == o.rule) {
-                    if let Some(c) = money_total.get_mut(j).and_then(|c| c.get_mut(row)) {
-                        *c = o.total;
+            for (j, mk) in mkernels.iter().enumerate() {
+                let Some(mk) = mk else { continue };
+                for (i, row) in (start..end).enumerate() {
+                    let subject = subjects.get(row).copied().unwrap_or(Subject::Community);
+                    let m = mk.eval(&view, row, subject);
+                    if let Some(x) = c.money_total.get_mut(j).and_then(|t| t.get_mut(i)) {
+                        *x = m.total;
                     }
-                    for (p, s) in o.shares_with_excess.iter().enumerate() {
-                        if let Some(c) = money_shares
-                            .get_mut(j)
-                            .and_then(|m| m.get_mut(p))
-                            .and_then(|c| c.get_mut(row))
-                        {
-                            *c = Some(*s);
+                    if m.total.is_some() {
+                        for (p, s) in m.shares_with_excess.iter().take(m.payers).enumerate() {
+                            if let Some(x) = c
+                                .money_shares
+                                .get_mut(j)
+                                .and_then(|m| m.get_mut(p))
+                                .and_then(|v| v.get_mut(i))
+                            {
+                                *x = Some(Fen(*s));
+                            }
                         }
                     }
                 }
             }
+            // the rest through the full evaluator
+            if need_full {
+                let mut rec = Record::new();
+                for (i, row) in (start..end).enumerate() {
+                    cols.fill(row, &mut rec);
+                    let res = self.evaluate(&rec, opts);
+                    for f in &res.findings {
+                        let Some(k) = rules.iter().position(|r| *r == f.rule) else {
+                            continue;
+                        };
+                        if kernels.get(k).is_some_and(Option::is_some) {
+                            continue;
+                        }
+                        if let Some(x) = c.status.get_mut(k).and_then(|v| v.get_mut(i)) {
+                            *x = Some(f.status);
+                        }
+                        if let Some(x) = c.shortfall.get_mut(k).and_then(|v| v.get_mut(i)) {
+                            *x = f.shortfall;
+                        }
+                    }
+                    for o in &res.obligations {
+                        let Some(j) = money_rules.iter().position(|r| *r == o.rule) else {
+                            continue;
+                        };
+                        if mkernels.get(j).is_some_and(Option::is_some) {
+                            continue;
+                        }
+                        if let Some(x) = c.money_total.get_mut(j).and_then(|v| v.get_mut(i)) {
+                            *x = o.total;
+                        }
+                        for (p, s) in o.shares_with_excess.iter().enumerate() {
+                            if let Some(x) = c
+                                .money_shares
+                                .get_mut(j)
+                                .and_then(|m| m.get_mut(p))
+                                .and_then(|v| v.get_mut(i))
+                            {
+                                *x = Some(*s);
+                            }
+                        }
+                    }
+                }
+            }
+            c
+        };
+        let threads = threads.clamp(1, 64).min(n.max(1));
+        let size = n.div_ceil(threads).max(1);
+        let mut chunks: Vec<Chunk> = if threads == 1 {
+            vec![run(0, n)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let (a, b) = ((t * size).min(n), ((t + 1) * size).min(n));
+                        let run = &run;
+                        s.spawn(move || run(a, b))
+                    })
+                    .collect();
+                handles.into_iter().filter_map(|h| h.join().ok()).collect()
+            })
+        };
+        // the first chunk's columns are the output; later chunks are appended
+        let first = if chunks.is_empty() {
+            run(0, 0)
+        } else {
+            chunks.remove(0)
+        };
+        let mut out = BatchResult {
+            rules: rules.clone(),
+            status: first.status,
+            shortfall: first.shortfall,
+            money_rules: money_rules.clone(),
+            money_total: first.money_total,
+            money_shares: first.money_shares,
+        };
+        for c in chunks {
+            for (o, x) in out.status.iter_mut().zip(c.status) {
+                o.extend(x);
+            }
+            for (o, x) in out.shortfall.iter_mut().zip(c.shortfall) {
+                o.extend(x);
+            }
+            for (o, x) in out.money_total.iter_mut().zip(c.money_total) {
+                o.extend(x);
+            }
+            for (o, x) in out.money_shares.iter_mut().zip(c.money_shares) {
+                for (oo, xx) in o.iter_mut().zip(x) {
+                    oo.extend(xx);
+                }
+            }
         }
-        BatchResult {
-            rules,
-            status,
-            shortfall,
-            money_rules,
-            money_total,
-            money_shares,
+        // national findings replaced by a local rule that judged the row
+        for (national, local) in self.overrides() {
+            let (Some(ni), Some(li)) = (
+                rules.iter().position(|r| r == national),
+                rules.iter().position(|r| r == local),
+            ) else {
+                continue;
+            };
+            let local_status: Vec<Option<Status>> = out.status.get(li).cloned().unwrap_or_default();
+            for (row, s) in local_status.iter().enumerate() {
+                if s.is_some_and(|s| s != Status::NotApplicable) {
+                    if let Some(x) = out.status.get_mut(ni).and_then(|v| v.get_mut(row)) {
+                        if x.is_some() {
+                            *x = Some(Status::NotApplicable);
+                        }
+                    }
+                    if let Some(x) = out.shortfall.get_mut(ni).and_then(|v| v.get_mut(row)) {
+                        *x = None;
+                    }
+                }
+            }
         }
+        out
     }
 }
 

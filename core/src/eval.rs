@@ -566,7 +566,7 @@ impl Plan {
 /// `Some(Err(field))`: the kind is missing and the policy is limited to some kinds.
 fn kind_not_covered(p: &Policy, rec: &Record) -> Option<Result<String, FieldId>> {
     let allowed = p.meta.applies_to.as_ref()?;
-    let kf = field::by_id("kind")?;
+    let kf = field::known().kind;
     if rec.subject() != Subject::Community {
         return None;
     }
@@ -1159,7 +1159,7 @@ fn judge_decision(f: &mut Finding, rec: &Record, measure: FieldId, cases: &[Case
             decided.push(i);
         }
     }
-    for c in [field::by_id("occupancy")].into_iter().flatten() {
+    for c in [field::known().occupancy] {
         if rec.is_derived(c) {
             f.notes.push(Note::Derived { field: c });
         }

@@ -925,6 +925,72 @@ static UNKNOWN_FIELD: FieldDef = FieldDef {
     values: &[],
 };
 
+/// Fields the engine itself needs, looked up once.
+#[derive(Debug)]
+pub struct Known {
+    pub name: FieldId,
+    pub subject: FieldId,
+    pub kind: FieldId,
+    pub occupancy: FieldId,
+    /// Fields computed from others when not given: (field, how).
+    pub derivations: Vec<(FieldId, Derivation)>,
+    /// `derivable[i]`: whether field `i` has a derivation.
+    pub derivable: Vec<bool>,
+}
+
+/// How a field is computed from two others when it is not given.
+#[derive(Clone, Copy, Debug)]
+pub enum Derivation {
+    /// `a / b` (a share), undefined when `b` is zero.
+    Ratio(FieldId, FieldId),
+    /// `a + b`.
+    Sum(FieldId, FieldId),
+}
+
+/// The engine's well-known fields.
+pub fn known() -> &'static Known {
+    static KNOWN: std::sync::OnceLock<Known> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        let id = |n: &str| by_id(n).unwrap_or(FieldId(0));
+        let derivations = vec![
+            (
+                id("occupancy"),
+                Derivation::Ratio(id("occupied_households"), id("designed_households")),
+            ),
+            (
+                id("representatives"),
+                Derivation::Sum(id("resident_reps"), id("unit_reps")),
+            ),
+            (
+                id("proposing_adults_share"),
+                Derivation::Ratio(id("proposing_adults"), id("adult_residents")),
+            ),
+            (
+                id("proposing_households_share"),
+                Derivation::Ratio(id("proposing_households"), id("households")),
+            ),
+            (
+                id("proposing_groups_share"),
+                Derivation::Ratio(id("proposing_groups"), id("resident_groups")),
+            ),
+        ];
+        let mut derivable = vec![false; FIELDS.len()];
+        for (f, _) in &derivations {
+            if let Some(d) = derivable.get_mut(f.index()) {
+                *d = true;
+            }
+        }
+        Known {
+            name: id("name"),
+            subject: id("subject"),
+            kind: id("kind"),
+            occupancy: id("occupancy"),
+            derivations,
+            derivable,
+        }
+    })
+}
+
 /// Number of fields; records are arrays of this length.
 pub fn field_count() -> usize {
     FIELDS.len()

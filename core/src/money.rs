@@ -22,15 +22,14 @@ impl Fen {
     /// has fractions of a fen. Returns the fen amount and whether rounding happened.
     pub fn from_yuan_num(y: Num) -> Option<(Fen, bool)> {
         let f = y.checked_mul(Num::int(100))?;
-        let exact = f.is_integer();
-        let half = Num::ratio(1, 2)?;
-        let rounded = if f.is_negative() {
-            f.checked_sub(half)?.ceil()
-        } else {
-            f.checked_add(half)?.floor()
-        };
-        let v = if exact { f } else { rounded };
-        Some((Fen(v.to_i64()?), !exact))
+        if f.is_integer() {
+            return Some((Fen(f.to_i64()?), false));
+        }
+        // half away from zero
+        let (n, d) = (f.numer(), f.denom());
+        let q = (2 * n.abs() + d) / (2 * d);
+        let v = if n < 0 { -q } else { q };
+        Some((Fen(i64::try_from(v).ok()?), true))
     }
 
     /// The amount in yuan as an exact number.
@@ -89,6 +88,67 @@ impl Remainder {
 
     /// The spellings accepted by [`Remainder::parse`].
     pub const NAMES: &'static [&'static str] = &["largest_remainder", "first", "last"];
+}
+
+/// Splits `total` into `out` (one slot per weight) without allocating; `false` when the
+/// weights are unusable or more than eight. The parts always sum exactly to `total`.
+pub fn split_into(total: Fen, weights: &[u64], rule: Remainder, out: &mut [i64]) -> bool {
+    let k = weights.len();
+    if k == 0 || k > 8 || out.len() < k {
+        return false;
+    }
+    let sum: u128 = weights.iter().map(|w| u128::from(*w)).sum();
+    if sum == 0 {
+        return false;
+    }
+    let neg = total.0 < 0;
+    let t = u128::from(total.0.unsigned_abs());
+    let mut parts = [0u128; 8];
+    let mut rems = [(0u128, 0usize); 8];
+    let mut assigned = 0u128;
+    for (i, w) in weights.iter().enumerate() {
+        let exact = t * u128::from(*w);
+        let (Some(p), Some(r)) = (parts.get_mut(i), rems.get_mut(i)) else {
+            return false;
+        };
+        *p = exact / sum;
+        *r = (exact % sum, i);
+        assigned += *p;
+    }
+    let mut left = t - assigned;
+    match rule {
+        Remainder::LargestRemainder => {
+            if let Some(rs) = rems.get_mut(..k) {
+                rs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                for (_, i) in rs.iter() {
+                    if left == 0 {
+                        break;
+                    }
+                    if let Some(p) = parts.get_mut(*i) {
+                        *p += 1;
+                        left -= 1;
+                    }
+                }
+            }
+        }
+        Remainder::First => {
+            if let Some(p) = parts.first_mut() {
+                *p += left;
+            }
+        }
+        Remainder::Last => {
+            if let Some(p) = parts.get_mut(k - 1) {
+                *p += left;
+            }
+        }
+    }
+    for (o, p) in out.iter_mut().zip(parts.iter()).take(k) {
+        let Ok(v) = i64::try_from(*p) else {
+            return false;
+        };
+        *o = if neg { -v } else { v };
+    }
+    true
 }
 
 /// Splits `total` between payers in proportion to `weights` (all non-negative, not all

@@ -93,35 +93,22 @@ impl Record {
     }
 
     fn derived(&self, f: FieldId) -> Option<Num> {
-        let share = |num: &str, den: &str| -> Option<Num> {
-            let a = self.num(field::by_id(num)?)?;
-            let b = self.num(field::by_id(den)?)?;
-            if b.is_zero() {
-                None
-            } else {
-                a.checked_div(b)
+        let k = field::known();
+        if !k.derivable.get(f.index()).copied().unwrap_or(false) {
+            return None;
+        }
+        let (_, how) = k.derivations.iter().find(|(g, _)| *g == f)?;
+        match *how {
+            field::Derivation::Sum(a, b) => self.num(a)?.checked_add(self.num(b)?),
+            field::Derivation::Ratio(a, b) => {
+                let den = self.num(b)?;
+                if den.is_zero() {
+                    None
+                } else {
+                    self.num(a)?.checked_div(den)
+                }
             }
-        };
-        match f.name() {
-            "proposing_adults_share" => return share("proposing_adults", "adult_residents"),
-            "proposing_households_share" => return share("proposing_households", "households"),
-            "proposing_groups_share" => return share("proposing_groups", "resident_groups"),
-            _ => {}
         }
-        if f.name() == "representatives" {
-            let a = self.num(field::by_id("resident_reps")?)?;
-            let b = self.num(field::by_id("unit_reps")?)?;
-            return a.checked_add(b);
-        }
-        if f.name() == "occupancy" {
-            let occ = self.num(field::by_id("occupied_households")?)?;
-            let des = self.num(field::by_id("designed_households")?)?;
-            if des.is_zero() {
-                return None;
-            }
-            return occ.checked_div(des);
-        }
-        None
     }
 
     /// A yes/no value.
@@ -150,7 +137,7 @@ impl Record {
 
     /// What the record describes (a community unless it says otherwise).
     pub fn subject(&self) -> Subject {
-        let Some(f) = field::by_id("subject") else {
+        let Some(f) = Some(field::known().subject) else {
             return Subject::Community;
         };
         match self.cat(f) {
@@ -166,7 +153,7 @@ impl Record {
 
     /// The record's name, if given.
     pub fn name(&self) -> Option<&str> {
-        self.text(field::by_id("name")?)
+        self.text(field::known().name)
     }
 
     /// Parses text into a field's value. Empty text is `Ok(None)` (missing).
