@@ -347,6 +347,52 @@ impl Columns {
     }
 }
 
+/// The batch as a tidy long table: one row per record × rule that judges it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LongTable {
+    /// 0-based record index.
+    pub record: Vec<u32>,
+    /// Index into [`BatchResult::rules`].
+    pub rule: Vec<u16>,
+    pub status: Vec<Status>,
+    pub shortfall: Vec<Option<Num>>,
+}
+
+impl BatchResult {
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.status.first().map_or(0, Vec::len)
+    }
+
+    /// Whether there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The long table: records in order, and within a record the rules in order; rules
+    /// that do not judge a record (another subject) have no row.
+    pub fn to_long(&self) -> LongTable {
+        let n = self.len();
+        let mut t = LongTable::default();
+        let cap = n * self.rules.len();
+        t.record.reserve(cap);
+        t.rule.reserve(cap);
+        t.status.reserve(cap);
+        t.shortfall.reserve(cap);
+        for row in 0..n {
+            for (k, (st, sh)) in self.status.iter().zip(self.shortfall.iter()).enumerate() {
+                if let Some(Some(s)) = st.get(row) {
+                    t.record.push(u32::try_from(row).unwrap_or(u32::MAX));
+                    t.rule.push(u16::try_from(k).unwrap_or(u16::MAX));
+                    t.status.push(*s);
+                    t.shortfall.push(sh.get(row).copied().flatten());
+                }
+            }
+        }
+        t
+    }
+}
+
 /// The output columns of one range of rows, built in one pass.
 struct Chunk {
     status: Vec<Vec<Option<Status>>>,

@@ -79,7 +79,7 @@ pub enum Reason {
     /// A roster share depends on communities whose own verdict is ambiguous.
     DependsOnAmbiguous,
     /// A local rule replaces this national rule.
-    Overridden { by: String },
+    Overridden { by: std::sync::Arc<str> },
 }
 
 impl Reason {
@@ -194,7 +194,7 @@ pub enum Note {
     /// Evaluated although the document is not in force.
     NotInForceEvaluated,
     /// This local rule replaces a national rule.
-    Overrides { rule: String },
+    Overrides { rule: std::sync::Arc<str> },
 }
 
 /// A reference to a rule in a plan.
@@ -216,7 +216,8 @@ pub struct Finding {
     pub actual_outcome: Option<u8>,
     pub required: Option<Required>,
     pub shortfall: Option<Num>,
-    pub remedy: Option<Remedy>,
+    /// Boxed: only failing findings have one, and findings are moved often.
+    pub remedy: Option<Box<Remedy>>,
     pub missing: Vec<FieldId>,
     pub notes: Vec<Note>,
     /// Roster findings: the group (e.g. county) judged, or `None` for the whole roster.
@@ -319,6 +320,10 @@ pub struct Plan {
     policies: Vec<Policy>,
     /// Honoured overrides: (national rule, local rule replacing it).
     overrides: Vec<(RuleRef, RuleRef)>,
+    /// `policy/rule` names of the rules in `overrides`, made once.
+    override_names: Vec<(std::sync::Arc<str>, std::sync::Arc<str>)>,
+    /// Number of rules that judge single records (to size result vectors once).
+    record_rules: usize,
 }
 
 enum Force {
@@ -331,9 +336,28 @@ impl Plan {
     /// A plan over compiled policies.
     pub fn new(policies: Vec<Policy>) -> Plan {
         let overrides = crate::layer::overrides(&policies);
+        let name = |r: RuleRef| -> std::sync::Arc<str> {
+            let p = policies.get(usize::from(r.policy));
+            let x = p.and_then(|p| p.rules.get(usize::from(r.rule)));
+            match (p, x) {
+                (Some(p), Some(x)) => format!("{}/{}", p.meta.id, x.id).into(),
+                _ => "".into(),
+            }
+        };
+        let override_names = overrides
+            .iter()
+            .map(|(n, l)| (name(*n), name(*l)))
+            .collect();
+        let record_rules = policies
+            .iter()
+            .flat_map(|p| p.rules.iter())
+            .filter(|r| r.subject != Subject::Roster)
+            .count();
         Plan {
             policies,
             overrides,
+            override_names,
+            record_rules,
         }
     }
 
@@ -342,15 +366,92 @@ impl Plan {
         &self.overrides
     }
 
-    fn rule_name(&self, r: RuleRef) -> String {
+    fn rule_name(&self, r: RuleRef) -> std::sync::Arc<str> {
+        for (i, (n, l)) in self.overrides.iter().enumerate() {
+            if let Some((nn, ln)) = self.override_names.get(i) {
+                if *n == r {
+                    return nn.clone();
+                }
+                if *l == r {
+                    return ln.clone();
+                }
+            }
+        }
         self.rule(r)
-            .map(|(p, x)| format!("{}/{}", p.meta.id, x.id))
-            .unwrap_or_default()
+            .map(|(p, x)| format!("{}/{}", p.meta.id, x.id).into())
+            .unwrap_or_else(|| "".into())
     }
 
     /// Marks national findings replaced by a local rule that judged the same record (or
     /// group), and notes the replacement on the local finding.
     fn apply_overrides(&self, findings: &mut [Finding]) {
+        if self.overrides.is_empty() {
+            return;
+        }
+        if findings.iter().any(|f| f.group.is_some()) {
+            return self.apply_overrides_grouped(findings);
+        }
+        // per-record findings (no groups): no allocation unless several local rules
+        // replace the same national rule
+        for (i, (national, _)) in self.overrides.iter().enumerate() {
+            if self
+                .overrides
+                .get(..i)
+                .is_some_and(|before| before.iter().any(|(n, _)| n == national))
+            {
+                continue; // handled with the first pair naming this national rule
+            }
+            let applies = |l: &RuleRef| {
+                findings
+                    .iter()
+                    .any(|f| f.rule == *l && f.status != Status::NotApplicable)
+            };
+            let mut count = 0;
+            let mut first = None;
+            for (n, l) in &self.overrides {
+                if n == national && applies(l) {
+                    count += 1;
+                    first = first.or(Some(*l));
+                }
+            }
+            let Some(first) = first else { continue };
+            let by: std::sync::Arc<str> = if count == 1 {
+                self.rule_name(first)
+            } else {
+                self.overrides
+                    .iter()
+                    .filter(|(n, l)| n == national && applies(l))
+                    .map(|(_, l)| self.rule_name(*l).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into()
+            };
+            let mut replaced = false;
+            for f in findings.iter_mut().filter(|f| f.rule == *national) {
+                f.status = Status::NotApplicable;
+                f.reason = Some(Reason::Overridden { by: by.clone() });
+                f.remedy = None;
+                f.shortfall = None;
+                replaced = true;
+            }
+            if replaced {
+                let name = self.rule_name(*national);
+                for (n, l) in &self.overrides {
+                    if n != national {
+                        continue;
+                    }
+                    for f in findings
+                        .iter_mut()
+                        .filter(|f| f.rule == *l && f.status != Status::NotApplicable)
+                    {
+                        f.notes.push(Note::Overrides { rule: name.clone() });
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply_overrides_grouped(&self, findings: &mut [Finding]) {
         // each national finding replaced by every local rule that judged the same record or group
         let mut by: Vec<(RuleRef, Option<String>, Vec<RuleRef>)> = Vec::new();
         for (national, local) in &self.overrides {
@@ -367,16 +468,22 @@ impl Plan {
             }
         }
         for (national, g, locals) in by {
-            let names: Vec<String> = locals.iter().map(|l| self.rule_name(*l)).collect();
+            let by: std::sync::Arc<str> = match locals.as_slice() {
+                [one] => self.rule_name(*one),
+                many => many
+                    .iter()
+                    .map(|l| self.rule_name(*l).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into(),
+            };
             let mut replaced = false;
             for f in findings
                 .iter_mut()
                 .filter(|f| f.rule == national && f.group == g)
             {
                 f.status = Status::NotApplicable;
-                f.reason = Some(Reason::Overridden {
-                    by: names.join(", "),
-                });
+                f.reason = Some(Reason::Overridden { by: by.clone() });
                 f.remedy = None;
                 f.shortfall = None;
                 replaced = true;
@@ -435,7 +542,7 @@ impl Plan {
     /// Evaluates one record against every per-record rule.
     pub fn evaluate(&self, rec: &Record, opts: &Options) -> RecordResult {
         let mut out = RecordResult {
-            findings: Vec::new(),
+            findings: Vec::with_capacity(self.record_rules),
             obligations: Vec::new(),
         };
         let subject = rec.subject();
@@ -494,29 +601,31 @@ impl Plan {
                     out.obligations.push(ob);
                     continue;
                 }
-                let mut f = match pre {
+                // the finding is made in place and judged there (it is large to move)
+                out.findings.push(Finding::new(rr, Status::Pass));
+                let Some(f) = out.findings.last_mut() else {
+                    continue;
+                };
+                match pre {
                     Some((status, reason, missing)) => {
-                        let mut f = Finding::new(rr, status);
+                        f.status = status;
                         f.reason = reason;
                         f.missing = missing;
                         f.measure = rule.shape.measure();
-                        f
                     }
                     None => match conditions(rule, rec) {
-                        Ok(()) => judge(rr, rule, rec, opts.as_of),
+                        Ok(()) => judge(rule, rec, opts.as_of, f),
                         Err((status, reason, missing)) => {
-                            let mut f = Finding::new(rr, status);
+                            f.status = status;
                             f.reason = reason;
                             f.missing = missing;
                             f.measure = rule.shape.measure();
-                            f
                         }
                     },
-                };
+                }
                 if matches!(force, Force::Evaluated) {
                     f.notes.push(Note::NotInForceEvaluated);
                 }
-                out.findings.push(f);
             }
         }
         self.apply_overrides(&mut out.findings);
@@ -650,6 +759,13 @@ fn dated_label(min: Option<&Bound>, max: Option<&Bound>, d: Date) -> Option<Date
     None
 }
 
+fn set_missing(f: &mut Finding, measure: Option<FieldId>, missing: Vec<FieldId>) {
+    f.status = Status::MissingData;
+    f.measure = measure;
+    f.missing = missing;
+}
+
+#[allow(dead_code, reason = "kept for tests that build findings directly")]
 fn missing_finding(rr: RuleRef, measure: Option<FieldId>, missing: Vec<FieldId>) -> Finding {
     let mut f = Finding::new(rr, Status::MissingData);
     f.measure = measure;
@@ -668,7 +784,7 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
     if let Some(lo) = iv.min.filter(|l| !l.admits_from_below(actual)) {
         let short = lo.value.sub(actual);
         f.shortfall = Some(short);
-        f.remedy = Some(Remedy {
+        f.remedy = Some(Box::new(Remedy {
             action: if hint == RemedyHint::SplitMerge {
                 Action::Merge
             } else {
@@ -681,7 +797,7 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
             part_size: None,
             outcome: None,
             strictly_more: !lo.inclusive,
-        });
+        }));
     } else if let Some(hi) = iv.max.filter(|l| !l.admits_from_above(actual)) {
         let over = actual.sub(hi.value);
         f.shortfall = Some(over);
@@ -706,7 +822,7 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
             };
             let kmin = kmin.max(Num::int(2));
             let kmax = kmax.filter(|k| *k >= kmin).unwrap_or(kmin);
-            f.remedy = Some(Remedy {
+            f.remedy = Some(Box::new(Remedy {
                 action: Action::Split,
                 field: measure,
                 amount: Some(over),
@@ -715,9 +831,9 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
                 part_size: Some(*iv),
                 outcome: None,
                 strictly_more: false,
-            });
+            }));
         } else {
-            f.remedy = Some(Remedy {
+            f.remedy = Some(Box::new(Remedy {
                 action: Action::Decrease,
                 field: measure,
                 amount: Some(over),
@@ -726,18 +842,13 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
                 part_size: None,
                 outcome: None,
                 strictly_more: !hi.inclusive,
-            });
+            }));
         }
     }
 }
 
 /// Rounds an interval to whole numbers for a whole measure, recording the exact one.
-fn whole_if_needed(
-    measure: FieldId,
-    iv: Interval,
-    req: &mut Required,
-    notes: &mut Vec<Note>,
-) -> Interval {
+fn whole_if_needed(measure: FieldId, iv: Interval, req: &mut Required) -> Interval {
     if !measure.def().whole {
         req.interval = Some(iv);
         return iv;
@@ -745,14 +856,14 @@ fn whole_if_needed(
     let w = iv.to_whole();
     if w != iv {
         req.exact = Some(iv);
-        notes.push(Note::Rounded);
     }
     req.interval = Some(w);
     w
 }
 
-fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
-    let mut f = Finding::new(rr, Status::Pass);
+/// Judges a record against a rule into `f` (freshly made by the caller, status pass), in
+/// place: findings are large, and moving them costs more than judging.
+fn judge(rule: &Rule, rec: &Record, as_of: Date, f: &mut Finding) {
     f.measure = rule.shape.measure();
     match &rule.shape {
         Shape::Range {
@@ -763,12 +874,15 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
             ..
         } => {
             let Some(actual) = rec.num(*measure) else {
-                return missing_finding(rr, Some(*measure), vec![*measure]);
+                {
+                    set_missing(f, Some(*measure), vec![*measure]);
+                    return;
+                }
             };
             let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), as_of) else {
                 f.status = Status::NotApplicable;
                 f.reason = Some(Reason::NoValueOnDate { as_of });
-                return f;
+                return;
             };
             let basis = match dated_label(min.as_ref(), max.as_ref(), as_of) {
                 Some(dated) => Basis::Dated { dated },
@@ -781,9 +895,9 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                 options: vec![],
                 basis,
             };
-            let iv = whole_if_needed(*measure, iv, &mut req, &mut f.notes);
+            let iv = whole_if_needed(*measure, iv, &mut req);
             f.required = Some(req);
-            judge_interval(&mut f, *measure, actual, &iv, *remedy);
+            judge_interval(f, *measure, actual, &iv, *remedy);
         }
         Shape::Proportional {
             measure,
@@ -804,7 +918,10 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                 missing.push(*base);
             }
             let (Some(actual), Some(bv)) = (a, b) else {
-                return missing_finding(rr, Some(*measure), missing);
+                {
+                    set_missing(f, Some(*measure), missing);
+                    return;
+                }
             };
             if rec.is_derived(*base) {
                 f.notes.push(Note::Derived { field: *base });
@@ -812,7 +929,7 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
             let Some(coef) = bounds_interval(min.as_ref(), max.as_ref(), as_of) else {
                 f.status = Status::NotApplicable;
                 f.reason = Some(Reason::NoValueOnDate { as_of });
-                return f;
+                return;
             };
             let scale = |l: Limit| Limit {
                 value: l.value.div(*per).mul(bv),
@@ -836,9 +953,9 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                     percent: *percent,
                 },
             };
-            let iv = whole_if_needed(*measure, iv, &mut req, &mut f.notes);
+            let iv = whole_if_needed(*measure, iv, &mut req);
             f.required = Some(req);
-            judge_interval(&mut f, *measure, actual, &iv, RemedyHint::Adjust);
+            judge_interval(f, *measure, actual, &iv, RemedyHint::Adjust);
         }
         Shape::Count {
             measure,
@@ -856,12 +973,15 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                 missing.push(*base);
             }
             let (Some(actual), Some(bv)) = (a, b) else {
-                return missing_finding(rr, Some(*measure), missing);
+                {
+                    set_missing(f, Some(*measure), missing);
+                    return;
+                }
             };
             let Some(size) = bounds_interval(min.as_ref(), max.as_ref(), as_of) else {
                 f.status = Status::NotApplicable;
                 f.reason = Some(Reason::NoValueOnDate { as_of });
-                return f;
+                return;
             };
             // units of size s: count = base / s; a larger size gives fewer units
             let iv = Interval {
@@ -884,15 +1004,15 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                     base_value: bv,
                 },
             };
-            let w = whole_if_needed(*measure, iv, &mut req, &mut f.notes);
+            let w = whole_if_needed(*measure, iv, &mut req);
             f.required = Some(req);
             if w.is_empty() {
                 f.actual = Some(actual);
                 f.status = Status::Ambiguous;
                 f.reason = Some(Reason::NoWholeValue);
-                return f;
+                return;
             }
-            judge_interval(&mut f, *measure, actual, &w, RemedyHint::Adjust);
+            judge_interval(f, *measure, actual, &w, RemedyHint::Adjust);
         }
         Shape::Preferred { options } => {
             let mut any_known = false;
@@ -911,7 +1031,7 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                             options: options.clone(),
                             basis: Basis::Fixed,
                         });
-                        return f;
+                        return;
                     }
                     let rel = x.sub(*v).abs().div(*v);
                     if best.is_none_or(|(_, _, r)| rel < r) {
@@ -920,7 +1040,10 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                 }
             }
             if !any_known {
-                return missing_finding(rr, f.measure, options.iter().map(|o| o.0).collect());
+                {
+                    set_missing(f, f.measure, options.iter().map(|o| o.0).collect());
+                    return;
+                }
             }
             f.required = Some(Required {
                 interval: None,
@@ -938,7 +1061,7 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                 f.measure = Some(fid);
                 f.actual = Some(x);
                 f.shortfall = Some(x.sub(target).abs());
-                f.remedy = Some(Remedy {
+                f.remedy = Some(Box::new(Remedy {
                     action: if x < target {
                         Action::Increase
                     } else {
@@ -951,7 +1074,7 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
                     part_size: None,
                     outcome: None,
                     strictly_more: false,
-                });
+                }));
             }
         }
         Shape::Tier {
@@ -959,11 +1082,10 @@ fn judge(rr: RuleRef, rule: &Rule, rec: &Record, as_of: Date) -> Finding {
             measure,
             tiers,
             overlap,
-        } => judge_tier(&mut f, rec, *by, *measure, tiers, *overlap, as_of),
-        Shape::Decision { measure, cases } => judge_decision(&mut f, rec, *measure, cases, as_of),
+        } => judge_tier(f, rec, *by, *measure, tiers, *overlap, as_of),
+        Shape::Decision { measure, cases } => judge_decision(f, rec, *measure, cases, as_of),
         Shape::Money(_) | Shape::Share { .. } | Shape::Tally { .. } => {}
     }
-    f
 }
 
 /// Which tiers a record's `by` value falls in; `Err` with the field when it is missing.
@@ -1199,7 +1321,7 @@ fn judge_decision(f: &mut Finding, rec: &Record, measure: FieldId, cases: &[Case
                 f.status = Status::Pass;
             } else {
                 f.status = Status::Fail;
-                f.remedy = Some(Remedy {
+                f.remedy = Some(Box::new(Remedy {
                     action: Action::Choose,
                     field: measure,
                     amount: None,
@@ -1208,7 +1330,7 @@ fn judge_decision(f: &mut Finding, rec: &Record, measure: FieldId, cases: &[Case
                     part_size: None,
                     outcome: Some(outcome),
                     strictly_more: false,
-                });
+                }));
             }
         }
         None => {
@@ -1499,7 +1621,7 @@ fn roster_rule(
                     percent: *percent,
                 },
             };
-            let iv = whole_if_needed(*measure, iv, &mut req, &mut f.notes);
+            let iv = whole_if_needed(*measure, iv, &mut req);
             f.required = Some(req);
             judge_interval(&mut f, *measure, sa, &iv, RemedyHint::Adjust);
             vec![f]

@@ -27,6 +27,15 @@ const NZ1: NonZeroI64 = match NonZeroI64::new(1) {
 fn gcd(mut a: i128, mut b: i128) -> i128 {
     a = a.abs();
     b = b.abs();
+    // 64-bit division is several times faster than 128-bit; most values fit
+    if let (Ok(mut x), Ok(mut y)) = (u64::try_from(a), u64::try_from(b)) {
+        while y != 0 {
+            let t = x % y;
+            x = y;
+            y = t;
+        }
+        return i128::from(x);
+    }
     while b != 0 {
         let t = a % b;
         a = b;
@@ -50,6 +59,27 @@ impl Num {
     pub fn ratio(n: i128, d: i128) -> Option<Num> {
         if d == 0 {
             return None;
+        }
+        // 64-bit arithmetic when both fit (several times faster than 128-bit division)
+        if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
+            if n != i64::MIN && d != i64::MIN {
+                let (mut a, mut b) = (n.unsigned_abs(), d.unsigned_abs());
+                while b != 0 {
+                    let t = a % b;
+                    a = b;
+                    b = t;
+                }
+                let g = i64::try_from(a.max(1)).ok()?;
+                let (n, d) = if d < 0 {
+                    (-(n / g), -(d / g))
+                } else {
+                    (n / g, d / g)
+                };
+                return Some(Num {
+                    n,
+                    den: NonZeroI64::new(d)?,
+                });
+            }
         }
         let g = gcd(n, d).max(1);
         let (mut n, mut d) = (n / g, d / g);
