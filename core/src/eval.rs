@@ -193,8 +193,6 @@ pub enum Note {
     Derived { field: FieldId },
     /// Evaluated although the document is not in force.
     NotInForceEvaluated,
-    /// This local rule replaces a national rule.
-    Overrides { rule: std::sync::Arc<str> },
 }
 
 /// A reference to a rule in a plan.
@@ -224,6 +222,8 @@ pub struct Finding {
     pub group: Option<String>,
     /// Roster findings: how many communities were counted.
     pub counted: Option<usize>,
+    /// The national rule (`policy/rule`) this local finding replaces, if any.
+    pub replaces: Option<std::sync::Arc<str>>,
 }
 
 impl Finding {
@@ -242,6 +242,7 @@ impl Finding {
             notes: Vec::new(),
             group: None,
             counted: None,
+            replaces: None,
         }
     }
 }
@@ -444,7 +445,7 @@ impl Plan {
                         .iter_mut()
                         .filter(|f| f.rule == *l && f.status != Status::NotApplicable)
                     {
-                        f.notes.push(Note::Overrides { rule: name.clone() });
+                        f.replaces = Some(name.clone());
                     }
                 }
             }
@@ -494,7 +495,7 @@ impl Plan {
                     .iter_mut()
                     .filter(|f| locals.contains(&f.rule) && f.group == g)
                 {
-                    f.notes.push(Note::Overrides { rule: name.clone() });
+                    f.replaces = Some(name.clone());
                 }
             }
         }
@@ -932,7 +933,7 @@ fn judge(rule: &Rule, rec: &Record, as_of: Date, f: &mut Finding) {
                 return;
             };
             let scale = |l: Limit| Limit {
-                value: l.value.div(*per).mul(bv),
+                value: (l.value * bv) / *per,
                 inclusive: l.inclusive,
             };
             let iv = Interval {

@@ -732,14 +732,14 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
                     ),
                 };
             }
-            Note::Overrides { rule } => {
-                let _ = match lang {
-                    Lang::Zh => write!(s, "(本条取代上位规定 {rule})"),
-                    Lang::En => write!(s, " (replaces {rule})"),
-                };
-            }
             Note::Rounded | Note::Overlap { .. } => {}
         }
+    }
+    if let Some(rule) = &f.replaces {
+        let _ = match lang {
+            Lang::Zh => write!(s, "(本条取代上位规定 {rule})"),
+            Lang::En => write!(s, " (replaces {rule})"),
+        };
     }
     s
 }

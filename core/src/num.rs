@@ -173,6 +173,9 @@ impl Num {
         if o.n == 0 {
             return None;
         }
+        if self.d() == 1 && o.d() == 1 {
+            return Num::ratio(i128::from(self.n), i128::from(o.n));
+        }
         let inv = if o.n < 0 {
             Num::ratio(-i128::from(o.d()), -i128::from(o.n))?
         } else {

@@ -155,6 +155,7 @@ pub fn finding_json(plan: &Plan, f: &Finding, lang: Lang) -> J {
         "remedy": remedy,
         "missing": f.missing,
         "notes": f.notes,
+        "replaces": f.replaces.as_deref(),
         "message": lang::message(plan, f, lang),
         "citation": citation(p, r),
     });

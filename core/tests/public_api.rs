@@ -748,9 +748,10 @@ fn layers_local_rules_that_tighten_or_depart_from_a_norm_speak() {
     );
     let local = find2("xian-2023", "size-households");
     assert_eq!(local.status, Status::Pass);
-    assert!(local.notes.contains(&Note::Overrides {
-        rule: "national-rcl-2018/households".into()
-    }));
+    assert_eq!(
+        local.replaces.as_deref(),
+        Some("national-rcl-2018/households")
+    );
     assert!(shequ::lang::message(&plan, local, Lang::Zh)
         .contains("本条取代上位规定 national-rcl-2018/households"));
 }
