@@ -3,15 +3,15 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: help demo test fmt fmt-check clippy unit lint-policies wasm-check
+.PHONY: help demo test fmt fmt-check clippy unit lint-policies bench-build bench wasm-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-demo: ## the main job: check the sample roster against the bundled 西安 and 毕节 policies
-	$(CARGO) run --release -q -p shequ-cli -- check --policy xian-2023 --policy bijie-2017 examples/roster.csv
+demo: ## the main job: check the sample roster against the bundled 西安 and 毕节 policies (as of 2024-06-30)
+	$(CARGO) run -q -p shequ-cli -- check --policy xian-2023 --policy bijie-2017 --as-of 2024-06-30 examples/roster.csv
 
-test: fmt-check clippy unit lint-policies wasm-check ## every test (installs what it needs)
+test: fmt-check clippy unit lint-policies bench-build wasm-check ## every test (installs what it needs)
 	@echo "all checks passed"
 
 fmt: ## format the code
@@ -28,6 +28,12 @@ unit: ## unit, integration, property, snapshot, conformance and CLI tests
 
 lint-policies: ## lint the policy files on disk (quotes checked against policies/sources)
 	$(CARGO) run -q -p shequ-cli --locked -- lint policies
+
+bench-build: ## the benchmarks compile (their times are not judged here)
+	$(CARGO) bench --workspace --no-run --locked
+
+bench: ## run the criterion benchmarks (several minutes; see benches/README.md)
+	$(CARGO) bench -p shequ-bench
 
 wasm-check: ## build the core for wasm32-unknown-unknown (installs Debian's toolchain if needed)
 	bash scripts/check-wasm.sh

@@ -445,6 +445,21 @@ impl Plan {
             .map(|r| MoneyKernel::compile(self, *r, opts))
             .collect();
         let need_full = kernels.iter().any(Option::is_none) || mkernels.iter().any(Option::is_none);
+        // which rules (in the plan's flat order) the full evaluator still has to judge
+        let fallback: Vec<bool> = self
+            .rule_refs()
+            .map(|r| {
+                let in_kernels = rules
+                    .iter()
+                    .position(|x| *x == r)
+                    .is_some_and(|k| kernels.get(k).is_some_and(Option::is_some));
+                let in_money = money_rules
+                    .iter()
+                    .position(|x| *x == r)
+                    .is_some_and(|j| mkernels.get(j).is_some_and(Option::is_some));
+                !(in_kernels || in_money)
+            })
+            .collect();
         let view = cols.view();
         let subjects = cols.subjects();
         let has_subject_column = cols.cols.iter().any(|(f, _)| *f == field::known().subject);
@@ -515,7 +530,7 @@ impl Plan {
                 let mut rec = Record::new();
                 for (i, row) in (start..end).enumerate() {
                     cols.fill(row, &mut rec);
-                    let res = self.evaluate(&rec, opts);
+                    let res = self.evaluate_some(&rec, opts, Some(&fallback));
                     for f in &res.findings {
                         let Some(k) = rules.iter().position(|r| *r == f.rule) else {
                             continue;

@@ -542,16 +542,30 @@ impl Plan {
 
     /// Evaluates one record against every per-record rule.
     pub fn evaluate(&self, rec: &Record, opts: &Options) -> RecordResult {
+        self.evaluate_some(rec, opts, None)
+    }
+
+    /// Evaluates only the rules `include` admits (all when `None`): the batch uses it for
+    /// the rules its kernels do not cover.
+    pub(crate) fn evaluate_some(
+        &self,
+        rec: &Record,
+        opts: &Options,
+        include: Option<&[bool]>,
+    ) -> RecordResult {
         let mut out = RecordResult {
             findings: Vec::with_capacity(self.record_rules),
             obligations: Vec::new(),
         };
         let subject = rec.subject();
+        let mut flat = 0usize;
         for (pi, p) in self.policies.iter().enumerate() {
             let force = self.force(p, opts);
             let kind_block = kind_not_covered(p, rec);
             for (ri, rule) in p.rules.iter().enumerate() {
-                if rule.subject != subject || !Self::keep(rule, opts) {
+                let admitted = include.is_none_or(|inc| inc.get(flat).copied().unwrap_or(true));
+                flat += 1;
+                if !admitted || rule.subject != subject || !Self::keep(rule, opts) {
                     continue;
                 }
                 let rr = RuleRef {

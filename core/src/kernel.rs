@@ -119,6 +119,14 @@ enum KShape {
         tiers: Vec<(Interval, Option<Vec<u8>>, Interval)>,
         overlap: Overlap,
     },
+    /// Preferred values: met when any option holds exactly.
+    Preferred { options: Vec<(FieldId, Num)> },
+    /// A count from a size per unit: the interval of the count, from the base.
+    Count {
+        measure: FieldId,
+        base: FieldId,
+        size: Interval,
+    },
     /// No value on the as-of date: not applicable, once the fields it needs are there
     /// (a missing measure is reported first, as the full evaluator does).
     NoValue(Vec<FieldId>),
@@ -258,6 +266,32 @@ impl Kernel {
                     overlap: *overlap,
                 }
             }
+            Shape::Preferred { options } => {
+                if options.iter().any(|(f, _)| View::derivable(*f)) {
+                    return None;
+                }
+                KShape::Preferred {
+                    options: options.clone(),
+                }
+            }
+            Shape::Count {
+                measure,
+                base,
+                min,
+                max,
+            } => {
+                if View::derivable(*measure) || View::derivable(*base) {
+                    return None;
+                }
+                match bounds_interval(min.as_ref(), max.as_ref(), d) {
+                    Some(size) => KShape::Count {
+                        measure: *measure,
+                        base: *base,
+                        size,
+                    },
+                    None => KShape::NoValue(vec![*measure, *base]),
+                }
+            }
             _ => return None,
         };
         Some(Kernel {
@@ -294,6 +328,57 @@ impl Kernel {
                     (Status::NotApplicable, None)
                 }
             }
+            KShape::Preferred { options } => {
+                // the same choice as the full evaluator: an exact match passes; otherwise the
+                // option nearest in relative terms (the first of equals) is the remedy
+                let mut any = false;
+                let mut best: Option<(Num, Num, Num)> = None;
+                for (f, want) in options {
+                    let Some(x) = v.num(*f, row) else { continue };
+                    any = true;
+                    if x == *want {
+                        return Some((Status::Pass, None));
+                    }
+                    let rel = (x - *want).abs() / *want;
+                    if best.is_none_or(|(_, _, r)| rel < r) {
+                        best = Some((x, *want, rel));
+                    }
+                }
+                match (any, best) {
+                    (false, _) => (Status::MissingData, None),
+                    (true, Some((x, want, _))) => (Status::Fail, Some((x - want).abs())),
+                    (true, None) => (Status::MissingData, None),
+                }
+            }
+            KShape::Count {
+                measure,
+                base,
+                size,
+            } => match (v.num(*measure, row), v.num(*base, row)) {
+                (Some(x), Some(b)) => {
+                    let iv = Interval {
+                        min: size.max.filter(|l| !l.value.is_zero()).map(|l| Limit {
+                            value: b / l.value,
+                            inclusive: l.inclusive,
+                        }),
+                        max: size.min.filter(|l| !l.value.is_zero()).map(|l| Limit {
+                            value: b / l.value,
+                            inclusive: l.inclusive,
+                        }),
+                    };
+                    let w = if measure.def().whole {
+                        iv.to_whole()
+                    } else {
+                        iv
+                    };
+                    if w.is_empty() {
+                        (Status::Ambiguous, None)
+                    } else {
+                        judge(x, &w)
+                    }
+                }
+                _ => (Status::MissingData, None),
+            },
             KShape::Range { measure, iv } => match v.num(*measure, row) {
                 None => (Status::MissingData, None),
                 Some(x) => judge(x, iv),
