@@ -718,7 +718,7 @@ pub fn to_table(plan: &Plan, roster: &Roster, ev: &Evaluation, lang: Lang) -> St
                             format!(
                                 "{} {}",
                                 text(x, "/name"),
-                                text(x, "/amount_with_excess/yuan")
+                                grouped(&text(x, "/amount_with_excess/yuan"))
                             )
                         })
                         .collect()
