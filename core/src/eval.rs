@@ -1452,6 +1452,33 @@ fn obligation(rr: RuleRef, m: &Money, rec: &Record) -> Obligation {
     ob
 }
 
+/// Resolves a roster rule's (possibly dated) bounds on the as-of date into the finding's
+/// requirement; `None`, with the finding marked not applicable, when no value is set then.
+fn dated_requirement(
+    f: &mut Finding,
+    min: Option<&Bound>,
+    max: Option<&Bound>,
+    as_of: Date,
+) -> Option<Interval> {
+    let Some(iv) = bounds_interval(min, max, as_of) else {
+        f.status = Status::NotApplicable;
+        f.reason = Some(Reason::NoValueOnDate { as_of });
+        return None;
+    };
+    let basis = match dated_label(min, max, as_of) {
+        Some(dated) => Basis::Dated { dated },
+        None => Basis::Fixed,
+    };
+    f.required = Some(Required {
+        interval: Some(iv),
+        exact: None,
+        outcome: None,
+        options: vec![],
+        basis,
+    });
+    Some(iv)
+}
+
 /// Records grouped by a field's value, in first-seen order; `None` when ungrouped.
 fn groups(
     records: &[Record],
@@ -1710,23 +1737,11 @@ fn roster_rule(
                     out.push(f);
                     continue;
                 }
-                let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), opts.as_of) else {
-                    f.status = Status::NotApplicable;
-                    f.reason = Some(Reason::NoValueOnDate { as_of: opts.as_of });
+                let Some(iv) = dated_requirement(&mut f, min.as_ref(), max.as_ref(), opts.as_of)
+                else {
                     out.push(f);
                     continue;
                 };
-                let basis = match dated_label(min.as_ref(), max.as_ref(), opts.as_of) {
-                    Some(dated) => Basis::Dated { dated },
-                    None => Basis::Fixed,
-                };
-                f.required = Some(Required {
-                    interval: Some(iv),
-                    exact: None,
-                    outcome: None,
-                    options: vec![],
-                    basis,
-                });
                 let low = Num::ratio(i128::from(pass), i128::from(n)).unwrap_or(Num::ZERO);
                 let high =
                     Num::ratio(i128::from(pass + unsure), i128::from(n)).unwrap_or(Num::ZERO);
@@ -1821,23 +1836,11 @@ fn roster_rule(
                     }
                 }
                 f.counted = Some(idx.len());
-                let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), opts.as_of) else {
-                    f.status = Status::NotApplicable;
-                    f.reason = Some(Reason::NoValueOnDate { as_of: opts.as_of });
+                let Some(iv) = dated_requirement(&mut f, min.as_ref(), max.as_ref(), opts.as_of)
+                else {
                     out.push(f);
                     continue;
                 };
-                let basis = match dated_label(min.as_ref(), max.as_ref(), opts.as_of) {
-                    Some(dated) => Basis::Dated { dated },
-                    None => Basis::Fixed,
-                };
-                f.required = Some(Required {
-                    interval: Some(iv),
-                    exact: None,
-                    outcome: None,
-                    options: vec![],
-                    basis,
-                });
                 let (low, high) = (Num::int(count), Num::int(count + unsure));
                 f.actual = Some(low);
                 if unsure > 0

@@ -922,6 +922,23 @@ fn bound_text(b: &Bound, unit: Unit, lang: Lang, at: Option<crate::date::Date>) 
     format!("{op} {v} (「{}」, {incl})", b.word)
 }
 
+/// The dated values of a rule's bounds, one line each (for `shequ explain`).
+fn dated_steps(s: &mut String, min: Option<&Bound>, max: Option<&Bound>, unit: Unit, lang: Lang) {
+    for b in min.into_iter().chain(max) {
+        if let Value::Dated(sch) = &b.value {
+            for st in &sch.steps {
+                let until = st.until.map(|u| u.to_string()).unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "    {}..{until}: {}",
+                    st.from,
+                    num_unit(st.value, unit, lang)
+                );
+            }
+        }
+    }
+}
+
 /// What a rule requires, in words, with its quote: the text of `shequ explain`.
 pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
     let mut s = String::new();
@@ -1044,9 +1061,10 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
                 .chain(max.iter())
                 .map(|b| {
                     let v = match &b.value {
-                        Value::Fixed(n) => *n,
-                        Value::Dated(_) => Num::ZERO,
+                        Value::Fixed(n) => Some(*n),
+                        Value::Dated(_) => None,
                     };
+                    let by_date = if zh { "按年度" } else { "by date" }.to_string();
                     let op = if b.side == Side::Lower {
                         if b.inclusive {
                             "≥"
@@ -1061,7 +1079,7 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
                     if *percent {
                         format!(
                             "{op} {} × {} (「{}」)",
-                            num_unit(v, Unit::Percent, lang),
+                            v.map_or(by_date, |v| num_unit(v, Unit::Percent, lang)),
                             field_label(*base, lang),
                             b.word
                         )
@@ -1069,13 +1087,13 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
                         format!(
                             "{op} 每{}{} (「{}」)",
                             num_unit(*per, base.def().unit, lang),
-                            num_unit(v, unit, lang),
+                            v.map_or(by_date, |v| num_unit(v, unit, lang)),
                             b.word
                         )
                     } else {
                         format!(
                             "{op} {} per {} (「{}」)",
-                            num_unit(v, unit, lang),
+                            v.map_or(by_date, |v| num_unit(v, unit, lang)),
                             num_unit(*per, base.def().unit, lang),
                             b.word
                         )
@@ -1091,6 +1109,8 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
                     parts.join(if zh { " 且 " } else { " and " })
                 ),
             );
+            let step_unit = if *percent { Unit::Percent } else { unit };
+            dated_steps(&mut s, min.as_ref(), max.as_ref(), step_unit, lang);
             if measure.def().whole {
                 line(
                     &mut s,
@@ -1361,21 +1381,7 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
                     parts.join(" & ")
                 ),
             );
-            for b in min.iter().chain(max.iter()) {
-                if let Value::Dated(sch) = &b.value {
-                    for st in &sch.steps {
-                        line(
-                            &mut s,
-                            format!(
-                                "  {}..{}: {}",
-                                st.from,
-                                st.until.map(|u| u.to_string()).unwrap_or_default(),
-                                num_unit(st.value, Unit::Count, lang)
-                            ),
-                        );
-                    }
-                }
-            }
+            dated_steps(&mut s, min.as_ref(), max.as_ref(), Unit::Count, lang);
         }
         Shape::Share {
             of,
@@ -1412,21 +1418,7 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
                     parts.join(" & ")
                 ),
             );
-            for b in min.iter().chain(max.iter()) {
-                if let Value::Dated(sch) = &b.value {
-                    for st in &sch.steps {
-                        line(
-                            &mut s,
-                            format!(
-                                "  {}..{}: {}",
-                                st.from,
-                                st.until.map(|u| u.to_string()).unwrap_or_default(),
-                                num_unit(st.value, Unit::Percent, lang)
-                            ),
-                        );
-                    }
-                }
-            }
+            dated_steps(&mut s, min.as_ref(), max.as_ref(), Unit::Percent, lang);
         }
     }
     if !r.when.is_empty() {
