@@ -319,6 +319,23 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A rule's `min` and `max`, their values taken from `dated` when the rule is dated.
+    fn rule_bounds(
+        &mut self,
+        r: &RawRule,
+        dated: Option<&Value>,
+    ) -> (Option<Bound>, Option<Bound>) {
+        let min = r
+            .min
+            .as_ref()
+            .and_then(|b| self.bound(b, Side::Lower, dated));
+        let max = r
+            .max
+            .as_ref()
+            .and_then(|b| self.bound(b, Side::Upper, dated));
+        (min, max)
+    }
+
     fn conds(&mut self, table: &Spanned<toml::Table>) -> Vec<Cond> {
         let span = table.span();
         let mut out = Vec::new();
@@ -973,14 +990,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
             } else {
                 None
             };
-            let min = r
-                .min
-                .as_ref()
-                .and_then(|b| cx.bound(b, Side::Lower, dated.as_ref()));
-            let max = r
-                .max
-                .as_ref()
-                .and_then(|b| cx.bound(b, Side::Upper, dated.as_ref()));
+            let (min, max) = cx.rule_bounds(r, dated.as_ref());
             match kind {
                 "minimum" if r.min.is_none() || r.max.is_some() => {
                     cx.err(
@@ -1108,14 +1118,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
             } else {
                 None
             };
-            let min = r
-                .min
-                .as_ref()
-                .and_then(|x| cx.bound(x, Side::Lower, dated.as_ref()));
-            let max = r
-                .max
-                .as_ref()
-                .and_then(|x| cx.bound(x, Side::Upper, dated.as_ref()));
+            let (min, max) = cx.rule_bounds(r, dated.as_ref());
             if min.is_none() && max.is_none() && r.min.is_none() && r.max.is_none() {
                 cx.err(
                     Code::MissingKey,
@@ -1169,8 +1172,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
             }
             cx.numeric(b, base, "base");
             unit = cx.unit_matches(r.unit.as_ref(), base, "base");
-            let min = r.min.as_ref().and_then(|x| cx.bound(x, Side::Lower, None));
-            let max = r.max.as_ref().and_then(|x| cx.bound(x, Side::Upper, None));
+            let (min, max) = cx.rule_bounds(r, None);
             if r.min.is_none() && r.max.is_none() {
                 cx.err(
                     Code::MissingKey,
@@ -1243,14 +1245,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
             } else {
                 None
             };
-            let min = r
-                .min
-                .as_ref()
-                .and_then(|x| cx.bound(x, Side::Lower, dated.as_ref()));
-            let max = r
-                .max
-                .as_ref()
-                .and_then(|x| cx.bound(x, Side::Upper, dated.as_ref()));
+            let (min, max) = cx.rule_bounds(r, dated.as_ref());
             if r.min.is_none() && r.max.is_none() {
                 cx.err(
                     Code::MissingKey,
