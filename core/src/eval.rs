@@ -61,7 +61,7 @@ pub enum Reason {
     /// The document is not in force on the as-of date.
     NotInForce { as_of: Date },
     /// The document does not govern this kind of community.
-    KindNotCovered { kind: String },
+    KindNotCovered { kind: &'static str },
     /// A condition of the rule does not hold.
     ConditionNotMet { field: FieldId },
     /// The rule gives no value for the as-of date.
@@ -130,7 +130,8 @@ pub struct Required {
     /// The interval the measure must lie in, after whole-number rounding.
     pub interval: Option<Interval>,
     /// Before rounding to whole numbers, when rounding changed it.
-    pub exact: Option<Interval>,
+    /// Boxed: present only when rounding changed the requirement.
+    pub exact: Option<Box<Interval>>,
     /// For decisions: the decided outcome(s) (indices into the measure's values).
     pub outcome: Option<Vec<u8>>,
     /// For preferred values: the options.
@@ -579,7 +580,7 @@ impl Plan {
                     (_, Some(Err(missing))) => Some((Status::MissingData, None, vec![*missing])),
                     (_, Some(Ok(kind))) => Some((
                         Status::NotApplicable,
-                        Some(Reason::KindNotCovered { kind: kind.clone() }),
+                        Some(Reason::KindNotCovered { kind }),
                         vec![],
                     )),
                     _ => None,
@@ -688,7 +689,7 @@ impl Plan {
 
 /// `None`: the policy governs the record's kind. `Some(Ok(kind))`: it does not.
 /// `Some(Err(field))`: the kind is missing and the policy is limited to some kinds.
-fn kind_not_covered(p: &Policy, rec: &Record) -> Option<Result<String, FieldId>> {
+fn kind_not_covered(p: &Policy, rec: &Record) -> Option<Result<&'static str, FieldId>> {
     let allowed = p.meta.applies_to.as_ref()?;
     let kf = field::known().kind;
     if rec.subject() != Subject::Community {
@@ -696,12 +697,7 @@ fn kind_not_covered(p: &Policy, rec: &Record) -> Option<Result<String, FieldId>>
     }
     match rec.cat(kf) {
         Some(k) if allowed.contains(&k) => None,
-        Some(k) => Some(Ok(kf
-            .def()
-            .values
-            .get(usize::from(k))
-            .map_or("?", |v| v.0)
-            .to_string())),
+        Some(k) => Some(Ok(kf.def().values.get(usize::from(k)).map_or("?", |v| v.0))),
         None => Some(Err(kf)),
     }
 }
@@ -870,7 +866,7 @@ fn whole_if_needed(measure: FieldId, iv: Interval, req: &mut Required) -> Interv
     }
     let w = iv.to_whole();
     if w != iv {
-        req.exact = Some(iv);
+        req.exact = Some(Box::new(iv));
     }
     req.interval = Some(w);
     w

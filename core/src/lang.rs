@@ -205,7 +205,12 @@ pub fn requirement_text(plan: &Plan, f: &Finding, lang: Lang) -> String {
             per,
             percent,
         } => {
-            let exact = req.exact.or(req.interval).unwrap_or_default();
+            let exact = req
+                .exact
+                .as_deref()
+                .copied()
+                .or(req.interval)
+                .unwrap_or_default();
             let computed = exact.min.or(exact.max).map(|l| l.value);
             let rate = if *percent {
                 num_unit(*value, Unit::Percent, lang)
@@ -228,7 +233,7 @@ pub fn requirement_text(plan: &Plan, f: &Finding, lang: Lang) -> String {
                 " ({rate} × {} {}{})",
                 field_label(*base, lang),
                 num_unit(*base_value, base.def().unit, lang),
-                match (computed, req.exact) {
+                match (computed, req.exact.as_deref().copied()) {
                     // an exclusive bound (过半数, 超过) shows its strict comparison before rounding
                     (_, Some(ex))
                         if ex.min.is_some_and(|l| !l.inclusive)

@@ -95,7 +95,10 @@ fn check_finding(f: &Finding, e: &J, plan: &Plan) -> Vec<String> {
             );
         }
         if let Some(v) = req.get("exact_min") {
-            let ex = r.and_then(|r| r.exact).and_then(|i| i.min).map(|l| l.value);
+            let ex = r
+                .and_then(|r| r.exact.as_deref().copied())
+                .and_then(|i| i.min)
+                .map(|l| l.value);
             want("required.exact_min", ex == Some(num(v)), format!("{ex:?}"));
         }
         if let Some(o) = req.get("outcome").and_then(J::as_array) {
