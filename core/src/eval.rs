@@ -196,8 +196,8 @@ pub enum Note {
     NotInForceEvaluated,
 }
 
-/// A reference to a rule in a plan.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// A reference to a rule in a plan; ordered as the plan lists its rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct RuleRef {
     pub policy: u16,
     pub rule: u16,
@@ -228,6 +228,25 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Makes this finding a fresh one for `rule` (as [`Finding::new`] would), keeping the
+    /// capacity of its lists: re-evaluation into the same buffer allocates nothing for them.
+    fn reset(&mut self, rule: RuleRef, status: Status) {
+        self.rule = rule;
+        self.status = status;
+        self.reason = None;
+        self.measure = None;
+        self.actual = None;
+        self.actual_outcome = None;
+        self.required = None;
+        self.shortfall = None;
+        self.remedy = None;
+        self.missing.clear();
+        self.notes.clear();
+        self.group = None;
+        self.counted = None;
+        self.replaces = None;
+    }
+
     fn new(rule: RuleRef, status: Status) -> Finding {
         Finding {
             rule,
@@ -324,9 +343,32 @@ pub struct Plan {
     overrides: Vec<(RuleRef, RuleRef)>,
     /// `policy/rule` names of the rules in `overrides`, made once.
     override_names: Vec<(std::sync::Arc<str>, std::sync::Arc<str>)>,
+    /// The overrides grouped by national rule, in order of first appearance, with the
+    /// names made once: applying them to a record's findings then allocates nothing.
+    override_groups: Vec<OverrideGroup>,
+    /// For each rule (in plan order, all policies), its slot among the rules taking part
+    /// in overrides, or `u8::MAX`; empty when they are more than [`OVERRIDE_SLOTS`].
+    override_slot: Vec<u8>,
     /// Number of rules that judge single records (to size result vectors once).
     record_rules: usize,
 }
+
+/// One national rule and the local rules that replace it, each with its slot (see
+/// [`Plan::override_slot`]).
+#[derive(Clone, Debug)]
+struct OverrideGroup {
+    national: RuleRef,
+    national_slot: u8,
+    name: std::sync::Arc<str>,
+    locals: Vec<(RuleRef, u8, std::sync::Arc<str>)>,
+}
+
+/// How many rules taking part in overrides a record's evaluation tracks by slot (where
+/// each one's finding landed); beyond that, findings are found by binary search.
+const OVERRIDE_SLOTS: usize = 32;
+
+/// Where the findings of the rules taking part in overrides are, by slot.
+type Slots = [u32; OVERRIDE_SLOTS];
 
 enum Force {
     Yes,
@@ -350,6 +392,48 @@ impl Plan {
             .iter()
             .map(|(n, l)| (name(*n), name(*l)))
             .collect();
+        let mut taking_part: Vec<RuleRef> = Vec::new();
+        for (n, l) in &overrides {
+            for r in [n, l] {
+                if !taking_part.contains(r) {
+                    taking_part.push(*r);
+                }
+            }
+        }
+        let slot_of = |r: RuleRef| -> u8 {
+            taking_part
+                .iter()
+                .position(|x| *x == r)
+                .filter(|i| *i < OVERRIDE_SLOTS)
+                .and_then(|i| u8::try_from(i).ok())
+                .unwrap_or(u8::MAX)
+        };
+        let override_slot: Vec<u8> = if taking_part.len() <= OVERRIDE_SLOTS {
+            policies
+                .iter()
+                .enumerate()
+                .flat_map(|(pi, p)| (0..p.rules.len()).map(move |ri| (pi, ri)))
+                .map(|(pi, ri)| match (u16::try_from(pi), u16::try_from(ri)) {
+                    (Ok(policy), Ok(rule)) => slot_of(RuleRef { policy, rule }),
+                    _ => u8::MAX,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut override_groups: Vec<OverrideGroup> = Vec::new();
+        for (n, l) in &overrides {
+            let local = (*l, slot_of(*l), name(*l));
+            match override_groups.iter_mut().find(|g| g.national == *n) {
+                Some(g) => g.locals.push(local),
+                None => override_groups.push(OverrideGroup {
+                    national: *n,
+                    national_slot: slot_of(*n),
+                    name: name(*n),
+                    locals: vec![local],
+                }),
+            }
+        }
         let record_rules = policies
             .iter()
             .flat_map(|p| p.rules.iter())
@@ -359,6 +443,8 @@ impl Plan {
             policies,
             overrides,
             override_names,
+            override_groups,
+            override_slot,
             record_rules,
         }
     }
@@ -386,68 +472,92 @@ impl Plan {
 
     /// Marks national findings replaced by a local rule that judged the same record (or
     /// group), and notes the replacement on the local finding.
-    fn apply_overrides(&self, findings: &mut [Finding]) {
+    /// Applies the overrides to findings; `slots`, when given, says where each rule
+    /// taking part has its finding (one per rule, per-record findings).
+    fn apply_overrides(&self, findings: &mut [Finding], slots: Option<&Slots>) {
         if self.overrides.is_empty() {
             return;
         }
         if findings.iter().any(|f| f.group.is_some()) {
             return self.apply_overrides_grouped(findings);
         }
-        // per-record findings (no groups): no allocation unless several local rules
+        // findings without groups come in plan order: each rule's findings are found by
+        // slot or by binary search, and nothing is allocated unless several local rules
         // replace the same national rule
-        for (i, (national, _)) in self.overrides.iter().enumerate() {
-            if self
-                .overrides
-                .get(..i)
-                .is_some_and(|before| before.iter().any(|(n, _)| n == national))
-            {
-                continue; // handled with the first pair naming this national rule
+        debug_assert!(findings.windows(2).all(|w| match w {
+            [a, b] => a.rule <= b.rule,
+            _ => true,
+        }));
+        let at = |findings: &[Finding], r: RuleRef, slot: u8| -> Option<usize> {
+            if let Some(pos) = slots {
+                return pos
+                    .get(usize::from(slot))
+                    .and_then(|i| usize::try_from(*i).ok())
+                    .filter(|i| findings.get(*i).is_some_and(|f| f.rule == r));
             }
-            let applies = |l: &RuleRef| {
-                findings
-                    .iter()
-                    .any(|f| f.rule == *l && f.status != Status::NotApplicable)
+            let i = findings.partition_point(|f| f.rule < r);
+            findings.get(i).filter(|f| f.rule == r).map(|_| i)
+        };
+        for g in &self.override_groups {
+            let Some(ni) = at(findings, g.national, g.national_slot) else {
+                continue;
+            };
+            let applies = |findings: &[Finding], l: RuleRef, slot: u8| {
+                at(findings, l, slot).is_some_and(|i| {
+                    findings
+                        .get(i..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|f| f.rule == l)
+                        .any(|f| f.status != Status::NotApplicable)
+                })
             };
             let mut count = 0;
             let mut first = None;
-            for (n, l) in &self.overrides {
-                if n == national && applies(l) {
+            for (l, slot, name) in &g.locals {
+                if applies(findings, *l, *slot) {
                     count += 1;
-                    first = first.or(Some(*l));
+                    first = first.or(Some(name));
                 }
             }
             let Some(first) = first else { continue };
             let by: std::sync::Arc<str> = if count == 1 {
-                self.rule_name(first)
+                first.clone()
             } else {
-                self.overrides
+                g.locals
                     .iter()
-                    .filter(|(n, l)| n == national && applies(l))
-                    .map(|(_, l)| self.rule_name(*l).to_string())
+                    .filter(|(l, slot, _)| applies(findings, *l, *slot))
+                    .map(|(_, _, name)| name.to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
                     .into()
             };
-            let mut replaced = false;
-            for f in findings.iter_mut().filter(|f| f.rule == *national) {
+            // the name moves into the last finding (each clone is an atomic operation)
+            let run = findings
+                .get(ni..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|f| f.rule == g.national)
+                .count();
+            let mut by = Some(by);
+            for (k, f) in findings.iter_mut().skip(ni).take(run).enumerate() {
+                let name = if k + 1 == run { by.take() } else { by.clone() };
                 f.status = Status::NotApplicable;
-                f.reason = Some(Reason::Overridden { by: by.clone() });
+                f.reason = name.map(|by| Reason::Overridden { by });
                 f.remedy = None;
                 f.shortfall = None;
-                replaced = true;
             }
-            if replaced {
-                let name = self.rule_name(*national);
-                for (n, l) in &self.overrides {
-                    if n != national {
-                        continue;
-                    }
-                    for f in findings
-                        .iter_mut()
-                        .filter(|f| f.rule == *l && f.status != Status::NotApplicable)
-                    {
-                        f.replaces = Some(name.clone());
-                    }
+            for (l, slot, _) in &g.locals {
+                let Some(i) = at(findings, *l, *slot) else {
+                    continue;
+                };
+                for f in findings
+                    .iter_mut()
+                    .skip(i)
+                    .take_while(|f| f.rule == *l)
+                    .filter(|f| f.status != Status::NotApplicable)
+                {
+                    f.replaces = Some(g.name.clone());
                 }
             }
         }
@@ -546,6 +656,13 @@ impl Plan {
         self.evaluate_some(rec, opts, None)
     }
 
+    /// Evaluates one record into `out`, replacing what it held: the same result as
+    /// [`Plan::evaluate`], but the findings already in `out` are reused in place. A form
+    /// that re-evaluates on every keystroke keeps one `RecordResult` and calls this.
+    pub fn evaluate_into(&self, rec: &Record, opts: &Options, out: &mut RecordResult) {
+        self.evaluate_some_into(rec, opts, None, out);
+    }
+
     /// Evaluates only the rules `include` admits (all when `None`): the batch uses it for
     /// the rules its kernels do not cover.
     pub(crate) fn evaluate_some(
@@ -558,6 +675,23 @@ impl Plan {
             findings: Vec::with_capacity(self.record_rules),
             obligations: Vec::new(),
         };
+        self.evaluate_some_into(rec, opts, include, &mut out);
+        out
+    }
+
+    /// [`Plan::evaluate_some`] into a result whose findings are reused in place.
+    fn evaluate_some_into(
+        &self,
+        rec: &Record,
+        opts: &Options,
+        include: Option<&[bool]>,
+        out: &mut RecordResult,
+    ) {
+        out.obligations.clear();
+        // findings [..made] are this evaluation's; the rest are old ones to reuse
+        let mut made = 0usize;
+        // where the findings of rules taking part in overrides land
+        let mut slots: Slots = [u32::MAX; OVERRIDE_SLOTS];
         let subject = rec.subject();
         let mut flat = 0usize;
         for (pi, p) in self.policies.iter().enumerate() {
@@ -618,10 +752,29 @@ impl Plan {
                     continue;
                 }
                 // the finding is made in place and judged there (it is large to move)
-                out.findings.push(Finding::new(rr, Status::Pass));
-                let Some(f) = out.findings.last_mut() else {
-                    continue;
+                let f = match out.findings.get_mut(made) {
+                    Some(old) => {
+                        old.reset(rr, Status::Pass);
+                        old
+                    }
+                    None => {
+                        // room is made before the finding is, so it is built in place
+                        out.findings
+                            .resize_with(made + 1, || Finding::new(rr, Status::Pass));
+                        let Some(f) = out.findings.last_mut() else {
+                            continue;
+                        };
+                        f
+                    }
                 };
+                if let Some(&slot) = self.override_slot.get(flat - 1) {
+                    if let (Some(p), Ok(i)) =
+                        (slots.get_mut(usize::from(slot)), u32::try_from(made))
+                    {
+                        *p = i;
+                    }
+                }
+                made += 1;
                 match pre {
                     Some((status, reason, missing)) => {
                         f.status = status;
@@ -644,8 +797,9 @@ impl Plan {
                 }
             }
         }
-        self.apply_overrides(&mut out.findings);
-        out
+        out.findings.truncate(made);
+        let slots = (!self.override_slot.is_empty()).then_some(&slots);
+        self.apply_overrides(&mut out.findings, slots);
     }
 
     /// Evaluates the roster-level rules over many records. `results` are the per-record
@@ -682,7 +836,7 @@ impl Plan {
                 out.extend(fs);
             }
         }
-        self.apply_overrides(&mut out);
+        self.apply_overrides(&mut out, None);
         out
     }
 }
@@ -1159,16 +1313,17 @@ fn judge_tier(
         f.reason = Some(Reason::Undecided);
         return;
     }
-    let chosen: Vec<usize> = if matched.len() > 1 {
+    let n_matched = matched.len();
+    let chosen: Vec<usize> = if n_matched > 1 {
         match overlap {
-            Overlap::Report => matched.clone(),
+            Overlap::Report => matched,
             Overlap::Upper => matched.last().copied().into_iter().collect(),
             Overlap::Lower => matched.first().copied().into_iter().collect(),
         }
     } else {
-        matched.clone()
+        matched
     };
-    if matched.len() > 1 && overlap != Overlap::Report {
+    if n_matched > 1 && overlap != Overlap::Report {
         if let Some(c) = chosen.first() {
             f.notes.push(Note::OverlapResolved {
                 chosen: *c,
@@ -1176,7 +1331,7 @@ fn judge_tier(
             });
         }
     }
-    let mut ivs = Vec::new();
+    let mut ivs = Vec::with_capacity(chosen.len());
     for &i in &chosen {
         let Some(iv) = tiers.get(i).and_then(|t| t.require.interval(as_of)) else {
             f.status = Status::NotApplicable;
@@ -1192,25 +1347,23 @@ fn judge_tier(
             },
         ));
     }
-    let passing: Vec<usize> = ivs
-        .iter()
-        .filter(|(_, iv)| iv.contains(actual))
-        .map(|(i, _)| *i)
-        .collect();
+    let passing = ivs.iter().filter(|(_, iv)| iv.contains(actual)).count();
     let combined = ivs.iter().skip(1).fold(
         ivs.first().map(|x| x.1).unwrap_or_default(),
         |acc, (_, iv)| acc.intersect(iv),
     );
-    let basis = Basis::Tiers {
-        by,
-        tiers: chosen.clone(),
-    };
-    if chosen.len() > 1 {
+    let n_chosen = chosen.len();
+    if n_chosen > 1 {
         f.notes.push(Note::Overlap {
             tiers: chosen.clone(),
-            passing: passing.clone(),
+            passing: ivs
+                .iter()
+                .filter(|(_, iv)| iv.contains(actual))
+                .map(|(i, _)| *i)
+                .collect(),
         });
     }
+    let basis = Basis::Tiers { by, tiers: chosen };
     f.required = Some(Required {
         interval: Some(combined),
         exact: None,
@@ -1218,9 +1371,9 @@ fn judge_tier(
         options: vec![],
         basis,
     });
-    if passing.len() == chosen.len() {
+    if passing == n_chosen {
         f.status = Status::Pass;
-    } else if !passing.is_empty() {
+    } else if passing > 0 {
         f.status = Status::Ambiguous;
         f.reason = Some(Reason::BoundaryOverlap);
     } else {

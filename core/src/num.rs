@@ -115,6 +115,9 @@ impl Num {
 
     /// The largest whole number not above this one.
     pub fn floor(self) -> Num {
+        if self.d() == 1 {
+            return self;
+        }
         Num {
             n: self.n.div_euclid(self.d()),
             den: NZ1,
@@ -123,6 +126,9 @@ impl Num {
 
     /// The smallest whole number not below this one.
     pub fn ceil(self) -> Num {
+        if self.d() == 1 {
+            return self;
+        }
         let f = self.n.div_euclid(self.d());
         let n = if self.n.rem_euclid(self.d()) == 0 {
             f

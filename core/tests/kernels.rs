@@ -102,3 +102,30 @@ proptest! {
         let _ = field::known();
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// `Plan::evaluate_into` reuses the findings of the previous record in place: whatever
+    /// that record was, and whatever the options, the result equals a fresh evaluation.
+    #[test]
+    fn evaluating_into_a_reused_result_equals_a_fresh_one(
+        seeds in prop::collection::vec((any::<u64>(), any::<u64>()), 1..30),
+        years in prop::collection::vec(2016i32..2032, 1..30),
+        allow in any::<bool>(),
+        which in 0usize..3,
+    ) {
+        let plan = match which {
+            0 => plan(),
+            1 => bundled::plan(&["xian-2023"]).expect("xian"),
+            _ => bundled::plan(&["chengyang-2018", "bijie-2017"]).expect("chengyang, bijie"),
+        };
+        let recs = records(&seeds);
+        let mut out = shequ::RecordResult { findings: vec![], obligations: vec![] };
+        for (i, rec) in recs.iter().enumerate() {
+            let mut opts = Options::at(Date::new(years[i % years.len()], 6, 30).expect("date"));
+            opts.allow_not_in_force = allow && i % 2 == 0;
+            plan.evaluate_into(rec, &opts, &mut out);
+            prop_assert_eq!(&out, &plan.evaluate(rec, &opts), "record {}", i);
+        }
+    }
+}
