@@ -76,7 +76,8 @@ fn long_table(c: &mut Criterion) {
 }
 
 /// One fully filled community against the whole 西安 2023 policy (with the national layer
-/// it builds on), findings built, messages not rendered.
+/// it builds on), findings built, messages not rendered: into a fresh result, and into the
+/// previous keystroke's result (`Plan::evaluate_into`).
 fn single(c: &mut Criterion) {
     let plan = bundled::plan(&["xian-2023"]).expect("plan");
     let mut rec = Record::new();
@@ -111,6 +112,15 @@ fn single(c: &mut Criterion) {
     c.bench_function("single/xian-2023-full", |b| {
         b.iter(|| black_box(plan.evaluate(black_box(&rec), &o)))
     });
+    // the per-keystroke path: a form keeps one result and re-evaluates into it
+    let mut out = plan.evaluate(&rec, &o);
+    c.bench_function("single/xian-2023-full-into", |b| {
+        b.iter(|| {
+            plan.evaluate_into(black_box(&rec), &o, &mut out);
+            black_box(&out);
+        })
+    });
+    assert_eq!(out, plan.evaluate(&rec, &o));
 }
 
 /// Loading, compiling and linting every bundled policy (quotes checked against their

@@ -215,8 +215,7 @@ pub struct Finding {
     pub actual_outcome: Option<u8>,
     pub required: Option<Required>,
     pub shortfall: Option<Num>,
-    /// Boxed: only failing findings have one, and findings are moved often.
-    pub remedy: Option<Box<Remedy>>,
+    pub remedy: Option<Remedy>,
     pub missing: Vec<FieldId>,
     pub notes: Vec<Note>,
     /// Roster findings: the group (e.g. county) judged, or `None` for the whole roster.
@@ -949,7 +948,7 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
     if let Some(lo) = iv.min.filter(|l| !l.admits_from_below(actual)) {
         let short = lo.value.sub(actual);
         f.shortfall = Some(short);
-        f.remedy = Some(Box::new(Remedy {
+        f.remedy = Some(Remedy {
             action: if hint == RemedyHint::SplitMerge {
                 Action::Merge
             } else {
@@ -962,7 +961,7 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
             part_size: None,
             outcome: None,
             strictly_more: !lo.inclusive,
-        }));
+        });
     } else if let Some(hi) = iv.max.filter(|l| !l.admits_from_above(actual)) {
         let over = actual.sub(hi.value);
         f.shortfall = Some(over);
@@ -987,7 +986,7 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
             };
             let kmin = kmin.max(Num::int(2));
             let kmax = kmax.filter(|k| *k >= kmin).unwrap_or(kmin);
-            f.remedy = Some(Box::new(Remedy {
+            f.remedy = Some(Remedy {
                 action: Action::Split,
                 field: measure,
                 amount: Some(over),
@@ -996,9 +995,9 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
                 part_size: Some(*iv),
                 outcome: None,
                 strictly_more: false,
-            }));
+            });
         } else {
-            f.remedy = Some(Box::new(Remedy {
+            f.remedy = Some(Remedy {
                 action: Action::Decrease,
                 field: measure,
                 amount: Some(over),
@@ -1007,7 +1006,7 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
                 part_size: None,
                 outcome: None,
                 strictly_more: !hi.inclusive,
-            }));
+            });
         }
     }
 }
@@ -1226,7 +1225,7 @@ fn judge(rule: &Rule, rec: &Record, as_of: Date, f: &mut Finding) {
                 f.measure = Some(fid);
                 f.actual = Some(x);
                 f.shortfall = Some(x.sub(target).abs());
-                f.remedy = Some(Box::new(Remedy {
+                f.remedy = Some(Remedy {
                     action: if x < target {
                         Action::Increase
                     } else {
@@ -1239,7 +1238,7 @@ fn judge(rule: &Rule, rec: &Record, as_of: Date, f: &mut Finding) {
                     part_size: None,
                     outcome: None,
                     strictly_more: false,
-                }));
+                });
             }
         }
         Shape::Tier {
@@ -1485,7 +1484,7 @@ fn judge_decision(f: &mut Finding, rec: &Record, measure: FieldId, cases: &[Case
                 f.status = Status::Pass;
             } else {
                 f.status = Status::Fail;
-                f.remedy = Some(Box::new(Remedy {
+                f.remedy = Some(Remedy {
                     action: Action::Choose,
                     field: measure,
                     amount: None,
@@ -1494,7 +1493,7 @@ fn judge_decision(f: &mut Finding, rec: &Record, measure: FieldId, cases: &[Case
                     part_size: None,
                     outcome: Some(outcome),
                     strictly_more: false,
-                }));
+                });
             }
         }
         None => {
