@@ -528,9 +528,13 @@ impl Plan {
             // the rest through the full evaluator
             if need_full {
                 let mut rec = Record::new();
+                let mut res = crate::eval::RecordResult {
+                    findings: Vec::new(),
+                    obligations: Vec::new(),
+                };
                 for (i, row) in (start..end).enumerate() {
                     cols.fill(row, &mut rec);
-                    let res = self.evaluate_some(&rec, opts, Some(&fallback));
+                    self.evaluate_some_into(&rec, opts, Some(&fallback), &mut res);
                     for f in &res.findings {
                         let Some(k) = rules.iter().position(|r| *r == f.rule) else {
                             continue;

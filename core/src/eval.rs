@@ -679,7 +679,7 @@ impl Plan {
     }
 
     /// [`Plan::evaluate_some`] into a result whose findings are reused in place.
-    fn evaluate_some_into(
+    pub(crate) fn evaluate_some_into(
         &self,
         rec: &Record,
         opts: &Options,
