@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use shequ::{bundled, field, lint, Date, Num, Options, Record, Val};
+use shequ::{bundled, lint, Date, Options};
 use shequ_bench::{gen, plan, yardstick};
 
 fn opts() -> Options {
@@ -80,32 +80,7 @@ fn long_table(c: &mut Criterion) {
 /// previous keystroke's result (`Plan::evaluate_into`).
 fn single(c: &mut Criterion) {
     let plan = bundled::plan(&["xian-2023"]).expect("plan");
-    let mut rec = Record::new();
-    let set = |rec: &mut Record, name: &str, v: Val| rec.set(field::by_id(name).expect("field"), v);
-    for (f, v) in [
-        ("households", 2345),
-        ("residents", 7600),
-        ("registered_residents", 6100),
-        ("service_space", 690),
-        ("activity_space", 430),
-        ("outdoor_plaza", 1200),
-        ("workers", 13),
-        ("committee_members", 7),
-        ("party_committee_members", 5),
-        ("two_committees_members", 10),
-        ("commercial_service_space", 900),
-        ("total_floor_area", 80_000),
-    ] {
-        set(&mut rec, f, Val::Num(Num::int(v)));
-    }
-    set(
-        &mut rec,
-        "cross_appointment_share",
-        Val::Num(Num::parse("65%").expect("share")),
-    );
-    set(&mut rec, "is_new", Val::Flag(false));
-    set(&mut rec, "kind", Val::Cat(0));
-    set(&mut rec, "party_org_form", Val::Cat(1));
+    let rec = shequ_bench::xian_full_record();
     let o = opts();
     let n = plan.evaluate(&rec, &o).findings.len();
     assert!(n >= 18, "{n} findings");

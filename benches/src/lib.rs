@@ -11,7 +11,7 @@
 pub mod gen;
 pub mod yardstick;
 
-use shequ::{bundled, Plan};
+use shequ::{bundled, field, Num, Plan, Record, Val};
 
 /// The 西安 2023 rules measured, in column order.
 pub const XIAN_RULES: [&str; 8] = [
@@ -46,4 +46,36 @@ pub fn plan() -> Plan {
         }
     }
     Plan::new(policies)
+}
+
+/// The community of the single-community case: every field the 西安 2023 policy and its
+/// national layer read, filled (some rules fail, most pass).
+pub fn xian_full_record() -> Record {
+    let mut rec = Record::new();
+    let set = |rec: &mut Record, name: &str, v: Val| rec.set(field::by_id(name).expect("field"), v);
+    for (f, v) in [
+        ("households", 2345),
+        ("residents", 7600),
+        ("registered_residents", 6100),
+        ("service_space", 690),
+        ("activity_space", 430),
+        ("outdoor_plaza", 1200),
+        ("workers", 13),
+        ("committee_members", 7),
+        ("party_committee_members", 5),
+        ("two_committees_members", 10),
+        ("commercial_service_space", 900),
+        ("total_floor_area", 80_000),
+    ] {
+        set(&mut rec, f, Val::Num(Num::int(v)));
+    }
+    set(
+        &mut rec,
+        "cross_appointment_share",
+        Val::Num(Num::parse("65%").expect("share")),
+    );
+    set(&mut rec, "is_new", Val::Flag(false));
+    set(&mut rec, "kind", Val::Cat(0));
+    set(&mut rec, "party_org_form", Val::Cat(1));
+    rec
 }
