@@ -528,10 +528,7 @@ impl Plan {
             // the rest through the full evaluator
             if need_full {
                 let mut rec = Record::new();
-                let mut res = crate::eval::RecordResult {
-                    findings: Vec::new(),
-                    obligations: Vec::new(),
-                };
+                let mut res = crate::eval::RecordResult::default();
                 for (i, row) in (start..end).enumerate() {
                     cols.fill(row, &mut rec);
                     self.evaluate_some_into(&rec, opts, Some(&fallback), &mut res);

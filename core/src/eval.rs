@@ -327,8 +327,9 @@ impl Options {
     }
 }
 
-/// The result for one record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The result for one record. `RecordResult::default()` is an empty one to pass to
+/// [`Plan::evaluate_into`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RecordResult {
     pub findings: Vec<Finding>,
     pub obligations: Vec<Obligation>,

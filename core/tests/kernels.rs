@@ -120,7 +120,7 @@ proptest! {
             _ => bundled::plan(&["chengyang-2018", "bijie-2017"]).expect("chengyang, bijie"),
         };
         let recs = records(&seeds);
-        let mut out = shequ::RecordResult { findings: vec![], obligations: vec![] };
+        let mut out = shequ::RecordResult::default();
         for (i, rec) in recs.iter().enumerate() {
             let mut opts = Options::at(Date::new(years[i % years.len()], 6, 30).expect("date"));
             opts.allow_not_in_force = allow && i % 2 == 0;
