@@ -245,6 +245,17 @@ impl Num {
             Some(b) => (true, b),
             None => (false, body.strip_prefix('+').unwrap_or(body)),
         };
+        // an exponent, as JSON and spreadsheets write large or small numbers (`1.5e-05`)
+        let (body, exp) = match body.find(['e', 'E']) {
+            Some(i) => {
+                let e: i32 = body.get(i + 1..)?.parse().ok()?;
+                if !(-30..=30).contains(&e) {
+                    return None;
+                }
+                (body.get(..i)?, e)
+            }
+            None => (body, 0),
+        };
         let (int_part, frac_part) = match body.split_once('.') {
             Some((i, f)) => (i, f),
             None => (body, ""),
@@ -280,6 +291,12 @@ impl Num {
         }
         let mut d: i128 = 10i128.pow(frac_part.len() as u32);
         d *= scale;
+        let p = 10i128.checked_pow(exp.unsigned_abs())?;
+        if exp > 0 {
+            n = n.checked_mul(p)?;
+        } else {
+            d = d.checked_mul(p)?;
+        }
         if neg {
             n = -n;
         }

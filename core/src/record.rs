@@ -231,15 +231,7 @@ impl Record {
                 Ok(Some(Val::Num(n)))
             }
             _ => {
-                let n = Num::parse(t).ok_or_else(|| {
-                    if t.chars().filter(char::is_ascii_digit).count() > 25 {
-                        too_large()
-                    } else {
-                        ValueError::Form(format!(
-                            "`{t}` is not a number (write digits, e.g. 1234 or 1234.5)"
-                        ))
-                    }
-                })?;
+                let n = Num::parse(t).ok_or_else(|| not_a_number(t, def.en))?;
                 if n.is_negative() {
                     return Err(ValueError::Form(format!(
                         "`{t}` is negative; {} cannot be negative",
@@ -258,6 +250,44 @@ impl Record {
                 Ok(Some(Val::Num(n)))
             }
         }
+    }
+}
+
+/// Why a text that does not parse as a number is refused, in the user's terms: a number
+/// too large or with too many decimals for exact arithmetic is said to be so.
+fn not_a_number(t: &str, what: &str) -> ValueError {
+    let body = t.trim_start_matches(['-', '+']);
+    let numeric = !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | 'e' | 'E' | '-' | '+'))
+        && body
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.');
+    if !numeric {
+        return ValueError::Form(format!(
+            "`{t}` is not a number (write digits, e.g. 1234 or 1234.5)"
+        ));
+    }
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let int_digits = int.chars().filter(char::is_ascii_digit).count();
+    let exp_large = body
+        .split_once(['e', 'E'])
+        .and_then(|(_, e)| e.parse::<i32>().ok())
+        .is_some_and(|e| e > 0);
+    if int_digits > 12 || exp_large {
+        ValueError::Form(format!(
+            "`{t}` is too large for {what} (more than 10¹²); check the unit"
+        ))
+    } else if frac.chars().filter(char::is_ascii_digit).count() > 12 || body.contains(['e', 'E']) {
+        ValueError::Form(format!(
+            "`{t}` has more decimal places than shequ keeps exactly (at most 12); round it"
+        ))
+    } else {
+        ValueError::Form(format!(
+            "`{t}` is not a number (write digits, e.g. 1234 or 1234.5; thousands separators only in groups of three)"
+        ))
     }
 }
 

@@ -75,7 +75,7 @@ proptest! {
     fn kernels_agree_with_the_full_evaluator(seeds in prop::collection::vec((any::<u64>(), any::<u64>()), 1..40), year in 2016i32..2032) {
         let plan = plan();
         let recs = records(&seeds);
-        let roster = Roster { records: recs.clone(), rows: vec![], columns: vec![] };
+        let roster = Roster { records: recs.clone(), ..Roster::default() };
         let cols = Columns::from_roster(&roster);
         let opts = Options::at(Date::new(year, 6, 30).expect("date"));
         let batch = plan.evaluate_columns(&cols, &opts, 1);

@@ -117,7 +117,7 @@ proptest! {
         let a = plan.evaluate(&r, &opts());
         let b = plan.evaluate(&r.clone(), &opts());
         prop_assert_eq!(&a, &b);
-        let roster = shequ::input::Roster { records: vec![r], rows: vec![], columns: vec![] };
+        let roster = shequ::input::Roster { records: vec![r], ..Default::default() };
         let ev1 = report::evaluate(&plan, &roster, &opts());
         let ev2 = report::evaluate(&plan, &roster, &opts());
         prop_assert_eq!(report::to_json(&plan, &roster, &ev1, Lang::En), report::to_json(&plan, &roster, &ev2, Lang::En));
