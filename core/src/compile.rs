@@ -658,6 +658,8 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
             rules,
             not_checkable,
             file: file.to_string(),
+            sha256: crate::hash::sha256_hex(text.as_bytes()),
+            source_sha256: None,
         }),
         _ => None,
     };
@@ -731,9 +733,18 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         None => None,
     };
     let mut builds_on = Vec::new();
+    let mut builds_on_pos = Pos::default();
     if let Some(list) = &m.builds_on {
+        builds_on_pos = cx.pos(&list.span());
         for b in list.get_ref() {
-            if is_valid_id(b) {
+            if *b == id {
+                cx.err(
+                    Code::InvalidValue,
+                    &list.span(),
+                    format!("`builds_on` names this policy itself (`{b}`)"),
+                    Some("name the policies this one builds on (for instance `national-rcl-2018`), not its own id".into()),
+                );
+            } else if is_valid_id(b) {
                 builds_on.push(PolicyId(b.clone()));
             } else {
                 cx.err(
@@ -774,6 +785,7 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         overlap: overlap?,
         applies_to,
         builds_on,
+        builds_on_pos,
         notes: m.notes.clone(),
     })
 }

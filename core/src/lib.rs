@@ -30,11 +30,13 @@ pub mod date;
 pub mod diag;
 pub mod eval;
 pub mod field;
+pub mod hash;
 pub mod input;
 mod kernel;
 pub mod lang;
 pub mod layer;
 pub mod lint;
+pub mod load;
 pub mod model;
 pub mod money;
 pub mod num;
@@ -54,10 +56,11 @@ pub use num::Num;
 pub use record::{Record, Val};
 pub use words::{Grade, Strength};
 
-/// Errors of the library's convenience entry points.
+/// Errors of loading policies and reading rosters. Each says which file, line and column
+/// when there is one, and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A policy file has errors.
+    /// A policy file has errors (every diagnostic of every file given).
     #[error("{}", .0.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     Policy(Vec<Diagnostic>),
     /// A policy id that is not bundled.
@@ -68,7 +71,47 @@ pub enum Error {
         /// The ids that exist.
         known: Vec<String>,
     },
-    /// A roster problem.
+    /// A `builds_on` id that is neither bundled nor among the policies given.
+    #[error("{file}:{line}:{column}: policy `{policy}` builds on `{id}`, which is neither bundled nor among the policy files given\n  help: give that policy's file too, or fix the id; bundled: {}", .known.join(", "))]
+    UnknownLayer {
+        /// The policy whose `builds_on` names it.
+        policy: String,
+        /// The id that was not found.
+        id: String,
+        /// The file of the policy.
+        file: String,
+        /// Where `builds_on` is.
+        line: u32,
+        /// Where `builds_on` is.
+        column: u32,
+        /// The bundled ids.
+        known: Vec<String>,
+    },
+    /// Policies that build on each other in a circle.
+    #[error("policies build on each other in a circle: {}", .chain.join(" → "))]
+    LayerCycle {
+        /// The ids, the first repeated at the end.
+        chain: Vec<String>,
+    },
+    /// Two policies with the same id.
+    #[error("policy `{id}` is given twice: by {first} and by `{second}`; name each policy once")]
+    DuplicatePolicy {
+        /// The id.
+        id: String,
+        /// The first.
+        first: String,
+        /// The second.
+        second: String,
+    },
+    /// A file that cannot be read.
+    #[error("cannot read `{file}`: {message}")]
+    Read {
+        /// The file.
+        file: String,
+        /// Why.
+        message: String,
+    },
+    /// A roster problem (every one found).
     #[error(transparent)]
     Input(#[from] input::InputError),
 }
@@ -106,34 +149,43 @@ pub mod bundled {
         FILES.iter().map(|(f, t)| load_policy(t, f)).collect()
     }
 
+    /// The text of a bundled policy file.
+    pub fn text(id: &str) -> Option<&'static str> {
+        let file = format!("policies/{id}.toml");
+        FILES.iter().find(|(f, _)| *f == file).map(|(_, t)| *t)
+    }
+
+    /// Compiles the bundled policy with this id; `None` when there is none.
+    pub fn compile_one(id: &str) -> Option<Result<Policy, Error>> {
+        let file = format!("policies/{id}.toml");
+        FILES
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(f, t)| load_policy(t, f))
+    }
+
+    /// The text of a bundled source (`sources/xian-2023.txt`), when the library carries
+    /// them (feature `bundled-sources`).
+    pub fn source_text(path: &str) -> Option<&'static str> {
+        #[cfg(feature = "bundled-sources")]
+        {
+            SOURCES.iter().find(|(n, _)| *n == path).map(|(_, t)| *t)
+        }
+        #[cfg(not(feature = "bundled-sources"))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
     /// A plan over the bundled policies with these ids, in this order, each preceded by
     /// the policies it builds on. Only the files needed are compiled.
     pub fn plan(ids: &[&str]) -> Result<Plan, Error> {
-        let mut chosen: Vec<Policy> = Vec::new();
-        for id in ids {
-            add(&mut chosen, id, 0)?;
-        }
-        Ok(Plan::new(chosen))
-    }
-
-    /// Adds a policy after the policies it builds on (the national layer comes first).
-    fn add(chosen: &mut Vec<Policy>, id: &str, depth: usize) -> Result<(), Error> {
-        if chosen.iter().any(|p| p.meta.id.0 == id) || depth > 8 {
-            return Ok(());
-        }
-        let file = format!("policies/{id}.toml");
-        let Some((f, t)) = FILES.iter().find(|(f, _)| *f == file) else {
-            return Err(Error::UnknownPolicy {
-                id: id.to_string(),
-                known: self::ids(),
-            });
+        let req = crate::load::Request {
+            bundled: ids.iter().map(|s| (*s).to_string()).collect(),
+            ..crate::load::Request::default()
         };
-        let p = load_policy(t, f)?;
-        for b in &p.meta.builds_on {
-            add(chosen, &b.0, depth + 1)?;
-        }
-        chosen.push(p);
-        Ok(())
+        crate::load::load(&req, &crate::load::NoSources).map(|l| l.plan)
     }
 }
 

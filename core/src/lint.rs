@@ -25,6 +25,15 @@ pub fn lint(
     let Some(p) = policy else {
         return (None, diags);
     };
+    diags.extend(check_policy(&p, source));
+    diags.sort_by_key(|d| (d.line, d.column));
+    (Some(p), diags)
+}
+
+/// The linter's checks of a compiled policy (tier overlaps and gaps, decision tables,
+/// quotes against the source), without compiling it again.
+pub fn check_policy(p: &Policy, source: Option<Result<&str, String>>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     for r in &p.rules {
         match &r.shape {
             Shape::Tier {
@@ -32,37 +41,32 @@ pub fn lint(
                 measure,
                 tiers,
                 overlap,
-            } => tier_checks(&p, r, *by, *measure, tiers, *overlap, &mut diags),
+            } => tier_checks(p, r, *by, *measure, tiers, *overlap, &mut diags),
             Shape::Decision { measure, cases } => {
-                decision_checks(&p, r, *measure, cases, &mut diags)
+                decision_checks(p, r, *measure, cases, &mut diags)
             }
             _ => {}
         }
-        for b in rule_bounds(r) {
-            if let (Value::Fixed(v), true) = (&b.value, b.reading.is_none()) {
-                let _ = v;
-            }
-        }
     }
     match source {
-        Some(Ok(src)) => quote_checks(&p, src, &mut diags),
+        Some(Ok(src)) => quote_checks(p, src, &mut diags),
         Some(Err(why)) => diags.push(Diagnostic {
             code: Code::SourceMissing,
             severity: Severity::Error,
             policy: Some(p.meta.id.0.clone()),
             rule: None,
-            file: file.to_string(),
+            file: p.file.clone(),
             line: 1,
             column: 1,
             message: format!("the source text `{}` cannot be read: {why}", p.meta.source),
             help: Some(
-                "fix `source` in `[policy]`; it is a path relative to the policy file".into(),
+                "fix `source` in `[policy]`; it is a path relative to the policy file, inside its folder".into(),
             ),
         }),
         None => {}
     }
     diags.sort_by_key(|d| (d.line, d.column));
-    (Some(p), diags)
+    diags
 }
 
 fn rule_bounds(r: &Rule) -> Vec<&Bound> {

@@ -163,6 +163,9 @@ pub struct Meta {
     pub applies_to: Option<Vec<u8>>,
     /// The policies this one builds on.
     pub builds_on: Vec<PolicyId>,
+    /// Where `builds_on` is written (for messages about a layer that cannot be found).
+    #[serde(skip)]
+    pub builds_on_pos: Pos,
     pub notes: Option<String>,
 }
 
@@ -698,6 +701,10 @@ pub struct Policy {
     pub not_checkable: Vec<NotCheckable>,
     /// The file it was read from, as given.
     pub file: String,
+    /// SHA-256 of the policy file's text.
+    pub sha256: String,
+    /// SHA-256 of the source text it quotes, when the loader read it.
+    pub source_sha256: Option<String>,
 }
 
 impl Policy {
