@@ -3,7 +3,7 @@
 //! once and evaluated as often as wanted.
 
 use serde::Serialize;
-use std::ops::{Add, Div, Mul, Sub};
+use std::ops::{Add, Div, Sub};
 
 use crate::date::Date;
 use crate::field::{self, FieldId, Subject, Unit};
@@ -14,7 +14,7 @@ use crate::record::Record;
 use crate::words::Strength;
 
 /// A verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The rule is met.
@@ -197,7 +197,9 @@ pub enum Note {
 }
 
 /// A reference to a rule in a plan; ordered as the plan lists its rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub struct RuleRef {
     pub policy: u16,
     pub rule: u16,
@@ -246,7 +248,7 @@ impl Finding {
         self.replaces = None;
     }
 
-    fn new(rule: RuleRef, status: Status) -> Finding {
+    pub(crate) fn new(rule: RuleRef, status: Status) -> Finding {
         Finding {
             rule,
             status,
@@ -351,6 +353,12 @@ pub struct Plan {
     override_slot: Vec<u8>,
     /// Number of rules that judge single records (to size result vectors once).
     record_rules: usize,
+    /// Index of each policy's first rule among all rules (plan order).
+    offsets: Vec<usize>,
+    /// `policy/rule` of every rule, in plan order.
+    ids: Vec<std::sync::Arc<str>>,
+    /// The input fields every rule reads, in plan order.
+    inputs: Vec<Vec<FieldId>>,
 }
 
 /// One national rule and the local rules that replace it, each with its slot (see
@@ -368,9 +376,9 @@ struct OverrideGroup {
 const OVERRIDE_SLOTS: usize = 32;
 
 /// Where the findings of the rules taking part in overrides are, by slot.
-type Slots = [u32; OVERRIDE_SLOTS];
+pub(crate) type Slots = [u32; OVERRIDE_SLOTS];
 
-enum Force {
+pub(crate) enum Force {
     Yes,
     Evaluated,
     No(Reason),
@@ -439,6 +447,16 @@ impl Plan {
             .flat_map(|p| p.rules.iter())
             .filter(|r| r.subject != Subject::Roster)
             .count();
+        let mut offsets = Vec::with_capacity(policies.len());
+        let mut ids = Vec::new();
+        let mut inputs = Vec::new();
+        for p in &policies {
+            offsets.push(ids.len());
+            for r in &p.rules {
+                ids.push(std::sync::Arc::from(format!("{}/{}", p.meta.id, r.id)));
+                inputs.push(rule_inputs(p, r));
+            }
+        }
         Plan {
             policies,
             overrides,
@@ -446,7 +464,44 @@ impl Plan {
             override_groups,
             override_slot,
             record_rules,
+            offsets,
+            ids,
+            inputs,
         }
+    }
+
+    /// A rule's position among all the plan's rules.
+    pub fn flat(&self, r: RuleRef) -> Option<usize> {
+        let o = self.offsets.get(usize::from(r.policy))?;
+        let n = self.policies.get(usize::from(r.policy))?.rules.len();
+        (usize::from(r.rule) < n).then_some(o + usize::from(r.rule))
+    }
+
+    /// Number of rules in the plan.
+    pub fn rule_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// A rule's id, `policy/rule` (e.g. `xian-2023/size-households`).
+    pub fn rule_id(&self, r: RuleRef) -> &str {
+        self.flat(r)
+            .and_then(|i| self.ids.get(i))
+            .map_or("", |s| s.as_ref())
+    }
+
+    /// The rule with this id (`policy/rule`).
+    pub fn rule_by_id(&self, id: &str) -> Option<RuleRef> {
+        let i = self.ids.iter().position(|x| x.as_ref() == id)?;
+        self.rule_refs().nth(i)
+    }
+
+    /// The input fields a rule reads (its measure, bases, conditions, the community kind
+    /// when its document governs only some kinds, and what derived fields are made of):
+    /// the boxes a form marks for the rule.
+    pub fn inputs(&self, r: RuleRef) -> &[FieldId] {
+        self.flat(r)
+            .and_then(|i| self.inputs.get(i))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The honoured overrides: (national rule, local rule replacing it).
@@ -474,7 +529,7 @@ impl Plan {
     /// group), and notes the replacement on the local finding.
     /// Applies the overrides to findings; `slots`, when given, says where each rule
     /// taking part has its finding (one per rule, per-record findings).
-    fn apply_overrides(&self, findings: &mut [Finding], slots: Option<&Slots>) {
+    pub(crate) fn apply_overrides(&self, findings: &mut [Finding], slots: Option<&Slots>) {
         if self.overrides.is_empty() {
             return;
         }
@@ -633,7 +688,7 @@ impl Plan {
         })
     }
 
-    fn force(&self, p: &Policy, opts: &Options) -> Force {
+    pub(crate) fn force(&self, p: &Policy, opts: &Options) -> Force {
         if p.meta.in_force_on(opts.as_of) {
             return Force::Yes;
         }
@@ -647,7 +702,7 @@ impl Plan {
         }
     }
 
-    fn keep(rule: &Rule, opts: &Options) -> bool {
+    pub(crate) fn keep(rule: &Rule, opts: &Options) -> bool {
         opts.min_strength.is_none_or(|m| rule.strength <= m)
     }
 
@@ -801,49 +856,88 @@ impl Plan {
         let slots = (!self.override_slot.is_empty()).then_some(&slots);
         self.apply_overrides(&mut out.findings, slots);
     }
+}
 
-    /// Evaluates the roster-level rules over many records. `results` are the per-record
-    /// results in the same order (used by `share` rules).
-    pub fn evaluate_roster(
-        &self,
-        records: &[Record],
-        results: &[RecordResult],
-        opts: &Options,
-    ) -> Vec<Finding> {
-        let mut out = Vec::new();
-        for (pi, p) in self.policies.iter().enumerate() {
-            let force = self.force(p, opts);
-            for (ri, rule) in p.rules.iter().enumerate() {
-                if rule.subject != Subject::Roster || !Self::keep(rule, opts) {
-                    continue;
-                }
-                let rr = RuleRef {
-                    policy: pi as u16,
-                    rule: ri as u16,
+/// The input fields a rule reads, in a stable order, without repeats.
+fn rule_inputs(p: &Policy, r: &Rule) -> Vec<FieldId> {
+    let mut v: Vec<FieldId> = Vec::new();
+    let add = |v: &mut Vec<FieldId>, f: FieldId| {
+        if !v.contains(&f) {
+            v.push(f);
+        }
+        // a derived field is made of others: those are boxes to fill too
+        for (d, how) in &field::known().derivations {
+            if *d == f {
+                let (a, b) = match *how {
+                    field::Derivation::Ratio(a, b) | field::Derivation::Sum(a, b) => (a, b),
                 };
-                if let Force::No(reason) = &force {
-                    let mut f = Finding::new(rr, Status::NotApplicable);
-                    f.reason = Some(reason.clone());
-                    out.push(f);
-                    continue;
-                }
-                let mut fs = roster_rule(rr, p, rule, records, results, opts);
-                if matches!(force, Force::Evaluated) {
-                    for f in &mut fs {
-                        f.notes.push(Note::NotInForceEvaluated);
+                for g in [a, b] {
+                    if !v.contains(&g) {
+                        v.push(g);
                     }
                 }
-                out.extend(fs);
             }
         }
-        self.apply_overrides(&mut out, None);
-        out
+    };
+    match &r.shape {
+        Shape::Range { measure, .. } => add(&mut v, *measure),
+        Shape::Proportional { measure, base, .. } | Shape::Count { measure, base, .. } => {
+            add(&mut v, *measure);
+            add(&mut v, *base);
+        }
+        Shape::Preferred { options } => {
+            for (f, _) in options {
+                add(&mut v, *f);
+            }
+        }
+        Shape::Tier { by, measure, .. } => {
+            add(&mut v, *by);
+            add(&mut v, *measure);
+        }
+        Shape::Decision { measure, cases } => {
+            add(&mut v, *measure);
+            for c in cases {
+                for cond in &c.when {
+                    add(&mut v, cond.field());
+                }
+            }
+        }
+        Shape::Money(m) => {
+            for c in &m.components {
+                if let Some((_, _, base)) = c.rate {
+                    add(&mut v, base);
+                }
+                if let Some(paid) = c.paid {
+                    add(&mut v, paid);
+                }
+            }
+        }
+        Shape::Share { of, group_by, .. } => {
+            if let ShareOf::Flag(f) = of {
+                add(&mut v, *f);
+            }
+            if let Some(g) = group_by {
+                add(&mut v, *g);
+            }
+        }
+        Shape::Tally { group_by, .. } => {
+            if let Some(g) = group_by {
+                add(&mut v, *g);
+            }
+        }
     }
+    for c in &r.when {
+        add(&mut v, c.field());
+    }
+    if p.meta.applies_to.is_some() && r.subject == Subject::Community {
+        add(&mut v, field::known().kind);
+    }
+    v
 }
 
 /// `None`: the policy governs the record's kind. `Some(Ok(kind))`: it does not.
 /// `Some(Err(field))`: the kind is missing and the policy is limited to some kinds.
-fn kind_not_covered(p: &Policy, rec: &Record) -> Option<Result<&'static str, FieldId>> {
+pub(crate) fn kind_not_covered(p: &Policy, rec: &Record) -> Option<Result<&'static str, FieldId>> {
     let allowed = p.meta.applies_to.as_ref()?;
     let kf = field::known().kind;
     if rec.subject() != Subject::Community {
@@ -939,7 +1033,13 @@ fn missing_finding(rr: RuleRef, measure: Option<FieldId>, missing: Vec<FieldId>)
 }
 
 /// Judges an actual value against an interval; fills status, shortfall and remedy.
-fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval, hint: RemedyHint) {
+pub(crate) fn judge_interval(
+    f: &mut Finding,
+    measure: FieldId,
+    actual: Num,
+    iv: &Interval,
+    hint: RemedyHint,
+) {
     f.actual = Some(actual);
     if iv.contains(actual) {
         f.status = Status::Pass;
@@ -1013,7 +1113,7 @@ fn judge_interval(f: &mut Finding, measure: FieldId, actual: Num, iv: &Interval,
 }
 
 /// Rounds an interval to whole numbers for a whole measure, recording the exact one.
-fn whole_if_needed(measure: FieldId, iv: Interval, req: &mut Required) -> Interval {
+pub(crate) fn whole_if_needed(measure: FieldId, iv: Interval, req: &mut Required) -> Interval {
     if !measure.def().whole {
         req.interval = Some(iv);
         return iv;
@@ -1603,7 +1703,7 @@ fn obligation(rr: RuleRef, m: &Money, rec: &Record) -> Obligation {
 
 /// Resolves a roster rule's (possibly dated) bounds on the as-of date into the finding's
 /// requirement; `None`, with the finding marked not applicable, when no value is set then.
-fn dated_requirement(
+pub(crate) fn dated_requirement(
     f: &mut Finding,
     min: Option<&Bound>,
     max: Option<&Bound>,
@@ -1626,388 +1726,6 @@ fn dated_requirement(
         basis,
     });
     Some(iv)
-}
-
-/// Records grouped by a field's value, in first-seen order; `None` when ungrouped.
-fn groups(
-    records: &[Record],
-    idx: &[usize],
-    by: Option<FieldId>,
-) -> Vec<(Option<String>, Vec<usize>)> {
-    let mut out: Vec<(Option<String>, Vec<usize>)> = Vec::new();
-    for i in idx {
-        let key = by.and_then(|g| {
-            records.get(*i).and_then(|r| match r.get(g) {
-                Some(crate::record::Val::Text(t)) => Some(t.clone()),
-                Some(v) => match crate::record::JsonVal::of(g, v) {
-                    crate::record::JsonVal::Text(t) => Some(t),
-                    other => Some(format!("{other:?}")),
-                },
-                None => None,
-            })
-        });
-        match out.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => v.push(*i),
-            None => out.push((key, vec![*i])),
-        }
-    }
-    if out.is_empty() && by.is_none() {
-        out.push((None, Vec::new()));
-    }
-    out
-}
-
-fn roster_rule(
-    rr: RuleRef,
-    p: &Policy,
-    rule: &Rule,
-    records: &[Record],
-    results: &[RecordResult],
-    opts: &Options,
-) -> Vec<Finding> {
-    // communities the rule counts: those that are communities and meet its `when`
-    let mut members: Vec<usize> = Vec::new();
-    let mut undecided_members: Vec<FieldId> = Vec::new();
-    for (i, rec) in records.iter().enumerate() {
-        if rec.subject() != rule.over {
-            continue;
-        }
-        if let Some(Ok(_)) = kind_not_covered(p, rec) {
-            continue;
-        }
-        let mut ok = true;
-        for c in &rule.when {
-            match cond_holds(c, rec, Some(opts.as_of)) {
-                Some(true) => {}
-                Some(false) => ok = false,
-                None => {
-                    ok = false;
-                    if !undecided_members.contains(&c.field()) {
-                        undecided_members.push(c.field());
-                    }
-                }
-            }
-        }
-        if ok {
-            members.push(i);
-        }
-    }
-    if members.is_empty()
-        && undecided_members.is_empty()
-        && !matches!(rule.shape, Shape::Tally { .. })
-    {
-        // no community to judge: a total over nothing is not a pass (a tally of zero is a count)
-        let mut f = Finding::new(rr, Status::NotApplicable);
-        f.reason = Some(Reason::NoCommunities);
-        f.measure = rule.shape.measure();
-        f.counted = Some(0);
-        return vec![f];
-    }
-    match &rule.shape {
-        Shape::Range {
-            measure,
-            min,
-            max,
-            aggregate,
-            ..
-        } => {
-            let mut f = Finding::new(rr, Status::Pass);
-            f.measure = Some(*measure);
-            let vals: Vec<Option<Num>> = members
-                .iter()
-                .map(|i| records.get(*i).and_then(|r| r.num(*measure)))
-                .collect();
-            f.counted = Some(vals.len());
-            if vals.iter().any(Option::is_none) || !undecided_members.is_empty() {
-                f.status = Status::MissingData;
-                f.missing = vec![*measure];
-                f.missing.extend(undecided_members);
-                return vec![f];
-            }
-            let sum = vals.iter().flatten().fold(Num::ZERO, |a, b| a.add(*b));
-            let actual = match aggregate {
-                Aggregate::Sum => sum,
-                Aggregate::Mean if vals.is_empty() => {
-                    f.status = Status::NotApplicable;
-                    return vec![f];
-                }
-                Aggregate::Mean => sum.div(Num::int(vals.len() as i64)),
-            };
-            let Some(iv) = bounds_interval(min.as_ref(), max.as_ref(), opts.as_of) else {
-                f.status = Status::NotApplicable;
-                f.reason = Some(Reason::NoValueOnDate { as_of: opts.as_of });
-                return vec![f];
-            };
-            f.required = Some(Required {
-                interval: Some(iv),
-                exact: None,
-                outcome: None,
-                options: vec![],
-                basis: Basis::Fixed,
-            });
-            judge_interval(&mut f, *measure, actual, &iv, RemedyHint::Adjust);
-            vec![f]
-        }
-        Shape::Proportional {
-            measure,
-            base,
-            per,
-            min,
-            max,
-            percent,
-            ..
-        } => {
-            let mut f = Finding::new(rr, Status::Pass);
-            f.measure = Some(*measure);
-            f.counted = Some(members.len());
-            let mut missing = Vec::new();
-            let (mut sa, mut sb) = (Num::ZERO, Num::ZERO);
-            for i in &members {
-                let Some(rec) = records.get(*i) else { continue };
-                match (rec.num(*measure), rec.num(*base)) {
-                    (Some(a), Some(b)) => {
-                        sa = sa.add(a);
-                        sb = sb.add(b);
-                    }
-                    (a, b) => {
-                        if a.is_none() && !missing.contains(measure) {
-                            missing.push(*measure);
-                        }
-                        if b.is_none() && !missing.contains(base) {
-                            missing.push(*base);
-                        }
-                    }
-                }
-            }
-            missing.extend(undecided_members);
-            if !missing.is_empty() {
-                f.status = Status::MissingData;
-                f.missing = missing;
-                return vec![f];
-            }
-            let Some(coef) = bounds_interval(min.as_ref(), max.as_ref(), opts.as_of) else {
-                f.status = Status::NotApplicable;
-                f.reason = Some(Reason::NoValueOnDate { as_of: opts.as_of });
-                return vec![f];
-            };
-            let scale = |l: Limit| Limit {
-                value: l.value.div(*per).mul(sb),
-                inclusive: l.inclusive,
-            };
-            let iv = Interval {
-                min: coef.min.map(scale),
-                max: coef.max.map(scale),
-            };
-            let shown = coef.min.or(coef.max).map_or(Num::ZERO, |l| l.value);
-            let mut req = Required {
-                interval: None,
-                exact: None,
-                outcome: None,
-                options: vec![],
-                basis: Basis::Proportional {
-                    base: *base,
-                    base_value: sb,
-                    value: shown,
-                    per: *per,
-                    percent: *percent,
-                },
-            };
-            let iv = whole_if_needed(*measure, iv, &mut req);
-            f.required = Some(req);
-            judge_interval(&mut f, *measure, sa, &iv, RemedyHint::Adjust);
-            vec![f]
-        }
-        Shape::Share {
-            of,
-            group_by,
-            min,
-            max,
-        } => {
-            let target = match of {
-                ShareOf::Rule(id) => match p.rules.iter().position(|r| r.id == *id) {
-                    Some(ri) => Some(RuleRef {
-                        policy: rr.policy,
-                        rule: ri as u16,
-                    }),
-                    None => return vec![],
-                },
-                ShareOf::Flag(_) => None,
-            };
-            let mut out = Vec::new();
-            for (key, idx) in groups(records, &members, *group_by) {
-                let mut f = Finding::new(rr, Status::Pass);
-                f.group = key.clone();
-                if group_by.is_some() && key.is_none() {
-                    f.status = Status::MissingData;
-                    f.missing = group_by.iter().copied().collect();
-                    f.counted = Some(idx.len());
-                    out.push(f);
-                    continue;
-                }
-                let (mut pass, mut fail, mut unsure) = (0i64, 0i64, 0i64);
-                let mut unsure_fields: Vec<FieldId> = Vec::new();
-                for i in &idx {
-                    let verdict = match (of, target) {
-                        (ShareOf::Flag(fl), _) => match records.get(*i).and_then(|r| r.flag(*fl)) {
-                            Some(true) => Some(Status::Pass),
-                            Some(false) => Some(Status::Fail),
-                            None => {
-                                if !unsure_fields.contains(fl) {
-                                    unsure_fields.push(*fl);
-                                }
-                                Some(Status::MissingData)
-                            }
-                        },
-                        (_, Some(t)) => {
-                            let st = results
-                                .get(*i)
-                                .and_then(|r| r.findings.iter().find(|x| x.rule == t));
-                            for m in st.map(|x| x.missing.clone()).unwrap_or_default() {
-                                if !unsure_fields.contains(&m) {
-                                    unsure_fields.push(m);
-                                }
-                            }
-                            st.map(|x| x.status)
-                        }
-                        _ => None,
-                    };
-                    match verdict {
-                        Some(Status::Pass) => pass += 1,
-                        Some(Status::Fail) => fail += 1,
-                        Some(Status::NotApplicable) | None => {}
-                        Some(Status::Ambiguous) | Some(Status::MissingData) => unsure += 1,
-                    }
-                }
-                let n = pass + fail + unsure;
-                f.counted = Some(n as usize);
-                if n == 0 {
-                    f.status = Status::NotApplicable;
-                    f.reason = Some(Reason::NoCommunities);
-                    out.push(f);
-                    continue;
-                }
-                let Some(iv) = dated_requirement(&mut f, min.as_ref(), max.as_ref(), opts.as_of)
-                else {
-                    out.push(f);
-                    continue;
-                };
-                let low = Num::ratio(i128::from(pass), i128::from(n)).unwrap_or(Num::ZERO);
-                let high =
-                    Num::ratio(i128::from(pass + unsure), i128::from(n)).unwrap_or(Num::ZERO);
-                f.actual = Some(low);
-                if unsure > 0 && iv.contains(low) != iv.contains(high) {
-                    if unsure_fields.is_empty() {
-                        // undecidable because some communities' own verdicts are ambiguous
-                        f.status = Status::Ambiguous;
-                        f.reason = Some(Reason::DependsOnAmbiguous);
-                    } else {
-                        f.status = Status::MissingData;
-                        f.missing = unsure_fields;
-                    }
-                } else {
-                    judge_interval(&mut f, FieldId(0), low, &iv, RemedyHint::Adjust);
-                    // the gap is counted in communities, not in share points
-                    f.remedy = None;
-                    if f.status == Status::Fail {
-                        f.shortfall = Some(match (iv.min, iv.max) {
-                            (Some(lo), _) if !lo.admits_from_below(low) => {
-                                let need = lo.value.mul(Num::int(n));
-                                let need = if lo.inclusive {
-                                    need.ceil()
-                                } else {
-                                    need.floor().add(Num::ONE)
-                                };
-                                need.sub(Num::int(pass))
-                            }
-                            (_, Some(hi)) => {
-                                let cap = hi.value.mul(Num::int(n));
-                                let cap = if hi.inclusive {
-                                    cap.floor()
-                                } else {
-                                    cap.ceil().sub(Num::ONE)
-                                };
-                                Num::int(pass).sub(cap)
-                            }
-                            _ => Num::ZERO,
-                        });
-                    }
-                }
-                out.push(f);
-            }
-            out
-        }
-        Shape::Tally { group_by, min, max } => {
-            // every community of the policy's kinds forms the groups; those meeting `when` are counted
-            let all: Vec<usize> = records
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| {
-                    r.subject() == rule.over && !matches!(kind_not_covered(p, r), Some(Ok(_)))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            let mut out = Vec::new();
-            for (key, idx) in groups(records, &all, *group_by) {
-                let mut f = Finding::new(rr, Status::Pass);
-                f.group = key.clone();
-                if idx.is_empty() {
-                    // no community at all: a count over nothing is not a result
-                    f.status = Status::NotApplicable;
-                    f.reason = Some(Reason::NoCommunities);
-                    f.counted = Some(0);
-                    out.push(f);
-                    continue;
-                }
-                let (mut count, mut unsure) = (0i64, 0i64);
-                let mut unsure_fields: Vec<FieldId> = Vec::new();
-                for i in &idx {
-                    let Some(rec) = records.get(*i) else { continue };
-                    let mut holds = Some(true);
-                    for c in &rule.when {
-                        match cond_holds(c, rec, Some(opts.as_of)) {
-                            Some(true) => {}
-                            Some(false) => {
-                                holds = Some(false);
-                                break;
-                            }
-                            None => {
-                                holds = None;
-                                if !unsure_fields.contains(&c.field()) {
-                                    unsure_fields.push(c.field());
-                                }
-                            }
-                        }
-                    }
-                    match holds {
-                        Some(true) => count += 1,
-                        Some(false) => {}
-                        None => unsure += 1,
-                    }
-                }
-                f.counted = Some(idx.len());
-                let Some(iv) = dated_requirement(&mut f, min.as_ref(), max.as_ref(), opts.as_of)
-                else {
-                    out.push(f);
-                    continue;
-                };
-                let (low, high) = (Num::int(count), Num::int(count + unsure));
-                f.actual = Some(low);
-                if unsure > 0
-                    && (iv.contains(low) != iv.contains(high) || !iv.contains(low))
-                    && iv.contains(high)
-                {
-                    f.status = Status::MissingData;
-                    f.missing = unsure_fields;
-                } else {
-                    judge_interval(&mut f, FieldId(0), low, &iv, RemedyHint::Adjust);
-                    f.remedy = None;
-                }
-                out.push(f);
-            }
-            out
-        }
-        _ => vec![],
-    }
 }
 
 #[cfg(test)]

@@ -182,6 +182,13 @@ impl Serialize for FieldId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for FieldId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        by_id(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a field")))
+    }
+}
+
 /// A field's definition.
 #[derive(Debug)]
 pub struct FieldDef {

@@ -43,6 +43,7 @@ pub mod num;
 pub mod raw;
 pub mod record;
 pub mod report;
+pub mod roster;
 pub mod validate;
 pub mod words;
 

@@ -450,13 +450,113 @@ impl From<i64> for Num {
     }
 }
 
+/// JSON form: a whole number is a JSON integer; a value with a finite decimal form of at
+/// most 15 significant digits is a JSON number (which reads back exactly: `23.4`); any
+/// other value is a string holding it exactly, as a decimal (`"0.1234567890123456789"`)
+/// or a fraction (`"2/3"`). No figure is ever rounded on its way out.
 impl serde::Serialize for Num {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if let Some(i) = self.to_i64() {
-            s.serialize_i64(i)
-        } else {
-            s.serialize_f64(self.to_f64())
+            return s.serialize_i64(i);
         }
+        match self.exact_text() {
+            ExactText::Short(t) => match t.parse::<f64>() {
+                Ok(f) => s.serialize_f64(f),
+                Err(_) => s.serialize_str(&t),
+            },
+            ExactText::Long(t) => s.serialize_str(&t),
+        }
+    }
+}
+
+/// How a value is written exactly.
+enum ExactText {
+    /// A decimal of at most 15 significant digits.
+    Short(String),
+    /// A longer decimal, or a fraction.
+    Long(String),
+}
+
+impl Num {
+    fn exact_text(self) -> ExactText {
+        // a finite decimal exists when the denominator has no prime factors but 2 and 5
+        let mut d = self.d();
+        let mut places = 0u32;
+        while d % 10 == 0 {
+            d /= 10;
+            places += 1;
+        }
+        while d % 2 == 0 {
+            d /= 2;
+            places += 1;
+        }
+        while d % 5 == 0 {
+            d /= 5;
+            places += 1;
+        }
+        if d != 1 || places > 30 {
+            return ExactText::Long(format!("{}/{}", self.n, self.d()));
+        }
+        let (text, _) = self.decimal_parts(places);
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        let leading = text
+            .trim_start_matches('-')
+            .chars()
+            .take_while(|c| *c == '0' || *c == '.')
+            .filter(|c| *c == '0')
+            .count();
+        if digits - leading <= 15 {
+            ExactText::Short(text)
+        } else {
+            ExactText::Long(text)
+        }
+    }
+
+    /// The exact text of the value: a decimal when it has a finite one (`23.4`), else a
+    /// fraction (`2/3`). [`Num::parse_exact`] reads it back.
+    pub fn to_exact_string(self) -> String {
+        if let Some(i) = self.to_i64() {
+            return i.to_string();
+        }
+        match self.exact_text() {
+            ExactText::Short(t) | ExactText::Long(t) => t,
+        }
+    }
+
+    /// Parses a decimal (as [`Num::parse`]) or a fraction `a/b`.
+    pub fn parse_exact(text: &str) -> Option<Num> {
+        match text.split_once('/') {
+            Some((a, b)) => Num::parse(a)?.checked_div(Num::parse(b)?),
+            None => Num::parse(text),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Num {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number, or a string holding a decimal or a fraction")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num::int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Num, E> {
+                i64::try_from(v)
+                    .map(Num::int)
+                    .map_err(|_| E::custom("the number is too large"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Num, E> {
+                Num::from_f64_decimal(v)
+                    .ok_or_else(|| E::custom("the number cannot be read exactly"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Num, E> {
+                Num::parse_exact(v).ok_or_else(|| E::custom(format!("`{v}` is not a number")))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
