@@ -20,10 +20,11 @@ struct Cli {
     cmd: Cmd,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum OutFormat {
     Table,
     Json,
+    Jsonl,
     Csv,
 }
 
@@ -87,6 +88,19 @@ enum Cmd {
         /// Exit with status 1 when any finding fails
         #[arg(long)]
         fail_on_violation: bool,
+        /// With `--format csv`: one row per community (a status and a shortfall column per
+        /// rule) instead of one row per finding
+        #[arg(long)]
+        wide: bool,
+        /// Evaluate the good rows when some cells are bad: the bad cells count as missing
+        /// and each row says what was wrong with it (without this, bad cells stop the run
+        /// and every one of them is listed)
+        #[arg(long)]
+        keep_going: bool,
+        /// Leave the sentences out of JSON and CSV reports (codes and figures stay): much
+        /// faster for large rosters
+        #[arg(long)]
+        no_messages: bool,
         /// The roster file, or `-` for standard input
         file: String,
     },
@@ -137,8 +151,12 @@ enum Cmd {
     },
     /// List the fields a roster can carry, with their Chinese headers and units
     Fields,
-    /// Print the JSON Schema of the policy file format
-    Schema,
+    /// Print the JSON Schema of the policy file format (or, with --report, of the report)
+    Schema {
+        /// The schema of the JSON report (`check --format json`) instead
+        #[arg(long)]
+        report: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -201,6 +219,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             allow_not_in_force,
             input_format,
             fail_on_violation,
+            wide,
+            keep_going,
+            no_messages,
             file,
         } => {
             let lang: Lang = lang.into();
@@ -257,50 +278,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 );
             }
             let plan = loaded.plan;
-            let (text, fname) = if file == "-" {
-                let mut s = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut s)
-                    .map_err(|e| format!("cannot read standard input: {e}"))?;
-                (s, "<stdin>".to_string())
-            } else {
-                (read_file(Path::new(&file))?, file.clone())
-            };
-            let fmt = match input_format {
-                Some(InFormat::Csv) => Format::Csv,
-                Some(InFormat::Tsv) => Format::Tsv,
-                Some(InFormat::Json) => Format::Json,
-                Some(InFormat::Jsonl) => Format::JsonLines,
-                None => Format::from_path(&fname)
-                    .ok_or_else(|| format!("cannot tell the format of `{fname}` from its name; add `--input-format csv|tsv|json|jsonl`"))?,
-            };
-            let roster = input::parse(&text, fmt, &fname).map_err(|e| e.to_string())?;
             let opts = Options {
                 as_of,
                 allow_not_in_force,
                 min_strength,
             };
-            let ev = report::evaluate(&plan, &roster, &opts);
-            let out = match format {
-                OutFormat::Table => report::to_table(&plan, &roster, &ev, lang),
-                OutFormat::Csv => report::to_csv(&plan, &roster, &ev, lang),
-                OutFormat::Json => {
-                    let j = report::to_json(&plan, &roster, &ev, lang);
-                    serde_json::to_string_pretty(&j).map_err(|e| e.to_string())? + "\n"
-                }
+            let style = report::Style {
+                lang,
+                messages: !no_messages,
             };
-            print(&out)?;
-            let failed = ev
-                .results
-                .iter()
-                .flat_map(|r| r.findings.iter())
-                .chain(ev.roster.iter())
-                .any(|f| f.status == shequ::Status::Fail);
-            Ok(if fail_on_violation && failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            check(
+                &plan,
+                &opts,
+                style,
+                &file,
+                input_format,
+                format,
+                wide,
+                keep_going,
+                fail_on_violation,
+            )
         }
         Cmd::Lint { paths, format } => {
             let (texts, diags) = if paths.is_empty() {
@@ -547,11 +544,196 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             print(&s)?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Schema => {
-            print(shequ::POLICY_SCHEMA)?;
+        Cmd::Schema { report } => {
+            print(if report {
+                shequ::REPORT_SCHEMA
+            } else {
+                shequ::POLICY_SCHEMA
+            })?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Where a roster is read from: a file (read twice: once to find every problem, once to
+/// evaluate) or standard input (held in memory).
+enum Source {
+    File(PathBuf),
+    Memory(Vec<u8>),
+}
+
+impl Source {
+    fn open(&self) -> Result<Box<dyn Read + '_>, String> {
+        match self {
+            Source::File(p) => std::fs::File::open(p)
+                .map(|f| Box::new(std::io::BufReader::with_capacity(1 << 16, f)) as Box<dyn Read>)
+                .map_err(|e| format!("cannot read `{}`: {e}", p.display())),
+            Source::Memory(b) => Ok(Box::new(b.as_slice())),
+        }
+    }
+}
+
+/// Evaluates a roster as a stream and writes the report.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the command's options, passed once"
+)]
+fn check(
+    plan: &shequ::Plan,
+    opts: &Options,
+    style: report::Style,
+    file: &str,
+    input_format: Option<InFormat>,
+    format: OutFormat,
+    wide: bool,
+    keep_going: bool,
+    fail_on_violation: bool,
+) -> Result<ExitCode, String> {
+    let (source, fname) = if file == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        (Source::Memory(b), "<stdin>".to_string())
+    } else {
+        let p = PathBuf::from(file);
+        if !p.is_file() {
+            return Err(format!("cannot read `{file}`: no such file"));
+        }
+        (Source::File(p), file.to_string())
+    };
+    let fmt = match input_format {
+        Some(InFormat::Csv) => Format::Csv,
+        Some(InFormat::Tsv) => Format::Tsv,
+        Some(InFormat::Json) => Format::Json,
+        Some(InFormat::Jsonl) => Format::JsonLines,
+        None => Format::from_path(&fname).ok_or_else(|| {
+            format!("cannot tell the format of `{fname}` from its name; add `--input-format csv|tsv|json|jsonl`")
+        })?,
+    };
+    if wide && format != OutFormat::Csv {
+        return Err("`--wide` goes with `--format csv`".into());
+    }
+    // first pass: every problem, every column, the hash
+    let (hashing, hash) = shequ::hash::HashingReader::new(source.open()?);
+    let scan = input::scan(hashing, fmt, &fname).map_err(|e| e.to_string())?;
+    if scan.error_count() > 0 && !keep_going {
+        let mut msg = String::new();
+        for e in &scan.errors {
+            msg.push_str(&e.to_string());
+            msg.push('\n');
+        }
+        if scan.more_errors > 0 {
+            msg.push_str(&format!("… and {} more problems\n", scan.more_errors));
+        }
+        msg.push_str(&format!(
+            "{} problem(s) in {} of {} rows; fix them, or pass `--keep-going` to evaluate the rows with the bad cells counted as missing",
+            scan.error_count(),
+            scan.rows_with_errors,
+            scan.rows
+        ));
+        return Err(msg);
+    }
+    let (bytes, sha256) = {
+        let h = hash.borrow();
+        (h.len(), h.clone().finish())
+    };
+    let input_out = report::InputOut {
+        name: fname.clone(),
+        format: fmt.name().into(),
+        encoding: "utf-8".into(),
+        sha256,
+        bytes,
+        rows: scan.rows,
+        skipped: scan.skipped.len(),
+        columns: scan
+            .columns
+            .iter()
+            .map(|c| report::ColumnOut {
+                name: c.name.to_string(),
+                field: c.field,
+            })
+            .collect(),
+    };
+    let extra: Vec<String> = scan
+        .columns
+        .iter()
+        .filter(|c| c.field.is_none())
+        .map(|c| c.name.to_string())
+        .collect();
+    let fields: Vec<field::FieldId> = scan.columns.iter().filter_map(|c| c.field).collect();
+    // second pass: evaluate and write, row by row
+    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    let mut sink: Box<dyn report::Sink> = match (format, wide) {
+        (OutFormat::Table, _) => Box::new(report::table::TableSink::new(out)),
+        (OutFormat::Json, _) => Box::new(report::json::JsonSink::new(out)),
+        (OutFormat::Jsonl, _) => Box::new(report::json::JsonLinesSink::new(out)),
+        (OutFormat::Csv, false) => {
+            Box::new(report::csv::LongSink::new(out, extra, true).map_err(out_err)?)
+        }
+        (OutFormat::Csv, true) => {
+            Box::new(report::csv::WideSink::new(out, fields, extra, true).map_err(out_err)?)
+        }
+    };
+    let w = report::Writer::new(plan, opts, style);
+    let mut reader = input::Reader::new(source.open()?, fmt, &fname).map_err(|e| e.to_string())?;
+    let mut run = report::Run::new(plan, opts);
+    let mut row = input::Row::default();
+    let mut skipped = Vec::new();
+    let mut written = 0usize;
+    let mut failed = false;
+    let result = (|| -> std::io::Result<()> {
+        sink.head(&w)?;
+        while let Some(next) = reader.next_into(&mut row).map_err(std::io::Error::other)? {
+            match next {
+                input::Next::Row => {
+                    let (res, issues) = run.row(&row);
+                    failed |= res.findings.iter().any(|f| f.status == shequ::Status::Fail);
+                    sink.community(&w, &row, res, issues)?;
+                    written += 1;
+                }
+                input::Next::Skipped(s) => skipped.push(s),
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        return match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+            _ => Err(format!("cannot write the report: {e}")),
+        };
+    }
+    let done = run.finish();
+    failed |= done.roster.iter().any(|f| f.status == shequ::Status::Fail);
+    if let Err(e) = sink.tail(&w, &done, &skipped, Some(&input_out)) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(format!("cannot write the report: {e}"));
+        }
+    }
+    if written != scan.rows || skipped.len() != scan.skipped.len() {
+        return Err(format!(
+            "`{fname}` changed while it was read: {} data rows the first time, {written} the second; the report is incomplete",
+            scan.rows
+        ));
+    }
+    if wide && !skipped.is_empty() {
+        let lines: Vec<String> = skipped.iter().map(|s| s.line.to_string()).collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {} row(s) skipped as not data (line {}); the long table (`--format csv` without `--wide`) lists them with the reason",
+            skipped.len(),
+            lines.join(", ")
+        );
+    }
+    Ok(if fail_on_violation && failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn out_err(e: std::io::Error) -> String {
+    format!("cannot write the report: {e}")
 }
 
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {

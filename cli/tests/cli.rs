@@ -91,7 +91,10 @@ fn check_in_english_csv() {
     let o = shequ(&args);
     assert!(o.status.success());
     let out = stdout(&o);
-    assert!(out.starts_with("record,line,name,kind,policy,rule,clause,status"));
+    assert!(
+        out.starts_with("\u{feff}record,line,name,kind,policy,rule,clause,status"),
+        "a BOM, then the documented columns"
+    );
     assert!(
         out.contains("split into 2–6 communities of 1000–5000 households each"),
         "{out}"
@@ -217,7 +220,7 @@ fn standard_input_and_json_lines() {
         .expect("findings");
     let size = f
         .iter()
-        .find(|x| x["rule"] == "size-households")
+        .find(|x| x["rule"] == "xian-2023/size-households")
         .expect("size");
     assert_eq!(size["status"], "fail");
     assert_eq!(size["remedy"]["parts"], serde_json::json!([2, 6]));

@@ -9,6 +9,7 @@ use crate::model::Pos;
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Severity {
     /// The file cannot be used.
     Error,
@@ -31,6 +32,7 @@ impl Severity {
 
 /// The stable codes of diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Code {
     /// The TOML does not parse.
     #[serde(rename = "syntax")]
@@ -120,6 +122,7 @@ impl Code {
 
 /// One thing the compiler or linter found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,

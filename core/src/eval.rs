@@ -16,6 +16,7 @@ use crate::words::Strength;
 /// A verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Status {
     /// The rule is met.
     Pass,
@@ -55,6 +56,7 @@ impl Status {
 /// Why a finding is `not_applicable` or `ambiguous`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Reason {
     /// The document is a draft (征求意见稿).
     Draft,
@@ -105,6 +107,7 @@ impl Reason {
 /// How a requirement was obtained, for the explanation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Basis {
     /// Written in the rule.
     Fixed,
@@ -143,6 +146,7 @@ pub struct Required {
 /// What to do about a failing finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Action {
     /// Raise the field by `amount`.
     Increase,
@@ -180,6 +184,7 @@ pub struct Remedy {
 /// Something worth saying about how a finding was reached.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Note {
     /// A requirement was rounded to whole units.
     Rounded,

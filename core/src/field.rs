@@ -10,6 +10,7 @@ use serde::Serialize;
 /// What a field measures; the linter refuses rules that mix these wrongly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Unit {
     /// 户
     Households,
@@ -116,6 +117,7 @@ impl fmt::Display for Unit {
 /// What a record describes. Rules name the subject they judge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Subject {
     /// A community (社区): the default.
     Community,
@@ -179,6 +181,21 @@ impl FieldId {
 impl Serialize for FieldId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.name())
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for FieldId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FieldId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = FIELDS.iter().map(|f| f.id).collect();
+        schemars::json_schema!({
+            "description": "A field's English id (`shequ fields` lists them with their Chinese headers)",
+            "type": "string",
+            "enum": ids
+        })
     }
 }
 

@@ -17,6 +17,7 @@ use crate::words::{Grade, Side, Strength};
 /// A language for reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Lang {
     /// 中文 (the default).
     #[default]

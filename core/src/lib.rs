@@ -200,3 +200,7 @@ pub const CLAUSES: &str = include_str!("../../policies/clauses.md");
 
 /// The JSON Schema of the policy file format.
 pub const POLICY_SCHEMA: &str = include_str!("../schema/policy.schema.json");
+
+/// The JSON Schema of the report (`shequ check --format json`), derived from the report's
+/// types (a test keeps this file and the types in step).
+pub const REPORT_SCHEMA: &str = include_str!("../schema/report.schema.json");

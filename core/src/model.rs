@@ -16,6 +16,7 @@ use crate::words::{Reading, Side, Strength};
 /// A policy's id, e.g. `xian-2023`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PolicyId(pub String);
 
 impl fmt::Display for PolicyId {
@@ -70,6 +71,7 @@ pub struct Pos {
 /// Whether a document is in force.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum DocStatus {
     /// 征求意见稿: not in force; evaluated only when asked for.
     Draft,
@@ -107,6 +109,7 @@ impl DocStatus {
 /// How a tier table resolves a value that falls in two tiers at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Overlap {
     /// Check every matching tier: pass only if all pass, `ambiguous` if some do.
     Report,
@@ -257,6 +260,7 @@ impl Schedule {
 /// Which part of a schedule gave a dated value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum DatedBy {
     /// An explicit step.
     Step { from: Date, until: Option<Date> },

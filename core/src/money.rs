@@ -65,6 +65,7 @@ impl fmt::Display for Fen {
 /// How the fen left over after dividing by a ratio are placed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Remainder {
     /// Largest remainder (Hamilton): leftover fen go one each to the payers whose exact
     /// shares lost the most in truncation; ties go to the payer listed first.

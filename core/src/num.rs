@@ -532,6 +532,22 @@ impl Num {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Number".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact number: a JSON number when it is whole or a decimal of at most 15 significant digits, otherwise a string holding it exactly (a decimal such as \"0.1234567890123456789\" or a fraction such as \"2/3\")",
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?(/[0-9]+)?$" }
+            ]
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Num {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

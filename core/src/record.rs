@@ -293,6 +293,7 @@ fn not_a_number(t: &str, what: &str) -> ValueError {
 
 /// A value for JSON output.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum JsonVal {
     /// A number.

@@ -9,6 +9,7 @@ use serde::Serialize;
 /// How binding a rule's wording is, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Strength {
     /// 必须, 严禁, 禁止, 不得, 确保: a violation when not met.
     Mandatory,
@@ -90,6 +91,7 @@ impl fmt::Display for Strength {
 /// What a failed finding means, given the rule's strength.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Grade {
     /// A mandatory or strict rule is not met.
     Violation,

@@ -118,9 +118,9 @@ proptest! {
         let b = plan.evaluate(&r.clone(), &opts());
         prop_assert_eq!(&a, &b);
         let roster = shequ::input::Roster { records: vec![r], ..Default::default() };
-        let ev1 = report::evaluate(&plan, &roster, &opts());
-        let ev2 = report::evaluate(&plan, &roster, &opts());
-        prop_assert_eq!(report::to_json(&plan, &roster, &ev1, Lang::En), report::to_json(&plan, &roster, &ev2, Lang::En));
+        let style = report::Style { lang: Lang::En, messages: true };
+        let j1 = report::to_json(&plan, &roster, &opts(), style);
+        prop_assert_eq!(&j1, &report::to_json(&plan, &roster, &opts(), style), "byte-identical output");
         // a finding that fails always says by how much and what to do
         for f in &a.findings {
             if f.status == shequ::Status::Fail {
@@ -140,5 +140,55 @@ proptest! {
         let text = if frac == 0 { int.to_string() } else { format!("{int}.{frac:04}").trim_end_matches('0').to_string() };
         let n = Num::parse(&text).expect("parses");
         prop_assert_eq!(n.to_decimal(4), text);
+    }
+
+    /// Roster parts merge into exactly one pass: split a random roster anywhere, add each
+    /// part to its own accumulator (roster rules and summary), merge, and compare.
+    #[test]
+    fn roster_parts_merge_into_one_pass(
+        rows in prop::collection::vec((prop::option::of(0i64..8_000), prop::option::of(0i64..30_000),
+                                       prop::option::of(0i64..2_000), 0u8..4, 0u8..3, prop::option::of(0i64..15)), 0..40),
+        cut in 0usize..40,
+    ) {
+        let plan = shequ::bundled::plan(&["bijie-2017", "xian-2023", "xinbei-2017"]).expect("plan");
+        let opts = Options::at(Date::new(2017, 6, 30).expect("date"));
+        let counties = ["七星关区", "大方县", "黔西县"];
+        let records: Vec<Record> = rows.iter().map(|(h, res, space, kind, county, members)| {
+            let mut r = Record::new();
+            r.set(field::by_id("kind").expect("f"), Val::Cat(*kind));
+            r.set(field::by_id("county").expect("f"), Val::Text(counties[usize::from(*county)].to_string()));
+            if let Some(h) = h { set(&mut r, "households", *h); }
+            if let Some(x) = res { set(&mut r, "residents", *x); set(&mut r, "registered_residents", *x / 2); }
+            if let Some(x) = space { set(&mut r, "service_space", *x); }
+            if let Some(x) = members { set(&mut r, "committee_members", *x); }
+            r
+        }).collect();
+        let results: Vec<_> = records.iter().map(|r| plan.evaluate(r, &opts)).collect();
+        let cut = cut.min(records.len());
+        let whole = {
+            let mut a = shequ::roster::RosterAcc::new(&plan, &opts);
+            for (r, x) in records.iter().zip(results.iter()) { a.add(&plan, &opts, r, x); }
+            a
+        };
+        let mut first = shequ::roster::RosterAcc::new(&plan, &opts);
+        let mut second = shequ::roster::RosterAcc::new(&plan, &opts);
+        for (i, (r, x)) in records.iter().zip(results.iter()).enumerate() {
+            if i < cut { first.add(&plan, &opts, r, x) } else { second.add(&plan, &opts, r, x) }
+        }
+        // parts travel between processes as data
+        let second: shequ::roster::RosterAcc = serde_json::from_str(&serde_json::to_string(&second).expect("ser")).expect("de");
+        first.merge(&second).expect("same plan");
+        prop_assert_eq!(&first, &whole);
+        prop_assert_eq!(first.findings(&plan, &opts), whole.findings(&plan, &opts));
+        prop_assert_eq!(first.totals(), whole.totals());
+        // money totals equal the sum of the communities' own totals
+        for t in whole.totals() {
+            let sum: i128 = results.iter().flat_map(|r| r.obligations.iter()).filter(|o| o.rule == t.rule).filter_map(|o| o.total).map(|f| i128::from(f.0)).sum();
+            prop_assert_eq!(t.total, sum);
+            prop_assert_eq!(t.shares.iter().sum::<i128>(), t.total);
+        }
+        // a different plan's part is refused
+        let other = shequ::roster::RosterAcc::new(&shequ::bundled::plan(&["xian-2023"]).expect("plan"), &opts);
+        prop_assert!(first.clone().merge(&other).is_err());
     }
 }

@@ -263,18 +263,37 @@ fn verdicts_are_explained_with_their_source() {
         "{zh}"
     );
     assert!(en.contains("add 2 persons"), "{en}");
-    let j = report::finding_json(&plan, f, Lang::En);
-    assert_eq!(
-        j["citation"]["quote"]
-            .as_str()
-            .map(|q| q.contains("每萬名城鎮常住人口擁有社區工作者18人")),
-        Some(true)
+    let j = report::finding_json(
+        &plan,
+        f,
+        report::Style {
+            lang: Lang::En,
+            messages: true,
+        },
     );
-    assert_eq!(j["citation"]["clause"], "Y-10");
+    assert_eq!(j["rule"], "xian-2023/workers-per-residents");
     assert_eq!(j["remedy"]["action"], "increase");
     assert_eq!(j["remedy"]["amount"], 2);
+    assert_eq!(j["remedy"]["field"], "workers");
     assert_eq!(j["required"]["min"], 24);
     assert_eq!(j["required"]["exact"]["min"], 23.4);
+    assert_eq!(
+        j["inputs"],
+        serde_json::json!(["workers", "residents", "kind"])
+    );
+    // the citation is stated once, in the report's table of rules
+    let opts = Options::at(date("2024-01-01"));
+    let head = report::Writer::new(&plan, &opts, report::Style::default()).head();
+    let rule = head
+        .rules
+        .iter()
+        .find(|r| r.id == "xian-2023/workers-per-residents")
+        .expect("rule in the table");
+    assert!(rule
+        .citation
+        .quote
+        .contains("每萬名城鎮常住人口擁有社區工作者18人"));
+    assert_eq!(rule.citation.clause, "Y-10");
 }
 
 #[test]
@@ -286,24 +305,47 @@ fn json_report_has_the_documented_fields() {
     ))
     .expect("example");
     let roster = input::parse_csv(&text, "roster.csv").expect("parses");
-    let ev = report::evaluate(&plan, &roster, &Options::at(date("2024-06-30")));
-    let j = report::to_json(&plan, &roster, &ev, Lang::Zh);
+    let opts = Options::at(date("2024-06-30"));
+    let ev = report::evaluate(&plan, &roster, &opts);
+    let text = report::to_json(&plan, &roster, &opts, report::Style::default());
+    let j: serde_json::Value = serde_json::from_str(&text).expect("the report is JSON");
     for k in [
         "shequ",
         "report_version",
         "as_of",
+        "lang",
+        "options",
         "policies",
+        "rules",
         "communities",
+        "skipped",
         "roster",
         "summary",
     ] {
         assert!(j.get(k).is_some(), "missing `{k}`");
     }
-    let c = &j["communities"][0];
+    assert_eq!(j["report_version"], 2);
+    for p in j["policies"].as_array().expect("policies") {
+        assert_eq!(p["sha256"].as_str().map(str::len), Some(64), "{p}");
+    }
+    let rules: Vec<&str> = j["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    for r in j["rules"].as_array().expect("rules") {
+        assert!(r["citation"]["quote"].is_string(), "{r}");
+        assert!(r["inputs"].is_array(), "{r}");
+    }
+    let communities = j["communities"].as_array().expect("communities");
+    assert_eq!(communities.len(), roster.records.len(), "every row, once");
+    let c = &communities[0];
     for k in [
         "index",
         "line",
         "name",
+        "subject",
         "input",
         "extra",
         "findings",
@@ -314,44 +356,53 @@ fn json_report_has_the_documented_fields() {
     }
     for f in c["findings"].as_array().expect("findings") {
         for k in [
-            "policy",
             "rule",
-            "clause",
             "status",
-            "strength",
             "measure",
+            "unit",
             "actual",
-            "required",
             "shortfall",
-            "remedy",
+            "inputs",
             "message",
-            "citation",
         ] {
             assert!(f.get(k).is_some(), "finding lacks `{k}`: {f}");
         }
-        assert!(f["citation"]["quote"].is_string());
+        let id = f["rule"].as_str().unwrap_or("");
+        assert!(
+            rules.contains(&id),
+            "finding refers to an unknown rule: {f}"
+        );
+        assert!(
+            f.get("citation").is_none(),
+            "citations are stated once, in `rules`"
+        );
     }
     let ob = &c["obligations"][0];
-    assert_eq!(ob["rule"], "funding");
+    assert_eq!(ob["rule"], "bijie-2017/funding");
     assert_eq!(ob["total"]["fen"], 9_800_000);
+    assert_eq!(ob["total"]["yuan"], "98000.00");
     assert_eq!(ob["shares"][0]["amount"]["fen"], 3_920_000);
     assert_eq!(ob["shares"][1]["amount"]["fen"], 5_880_000);
     assert_eq!(c["extra"]["备注"], "户数与人口恰在分档边界上");
     assert!(j["roster"]["findings"]
         .as_array()
         .is_some_and(|a| !a.is_empty()));
-    // the CSV table has its documented columns and one row per finding and obligation
-    let csv = report::to_csv(&plan, &roster, &ev, Lang::En);
+    // the long CSV table: its documented columns, then the pass-through ones
+    let csv = report::to_csv(&plan, &roster, &opts, Lang::En);
     let header = csv.lines().next().unwrap_or("");
-    assert_eq!(header, report::CSV_COLUMNS.join(","));
-    // one row per finding and obligation, per roster finding, and per roster money total
+    assert_eq!(
+        header,
+        format!("{},备注", report::csv::LONG_COLUMNS.join(","))
+    );
+    // one row per finding, obligation and data issue, per roster finding, per money total
     let rows = ev
         .results
         .iter()
         .map(|r| r.findings.len() + r.obligations.len())
         .sum::<usize>()
+        + ev.data_issues.len()
         + ev.roster.len()
-        + report::obligation_totals(&plan, &ev, Lang::En).len();
+        + ev.acc.totals().iter().filter(|t| t.seen()).count();
     let mut rdr = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(rdr.records().count(), rows);
 }

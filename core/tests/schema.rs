@@ -84,3 +84,58 @@ fn enums_match_the_code() {
         .collect();
     assert_eq!(reasons, want);
 }
+
+/// The published JSON Schema of the report is the one derived from the report's types,
+/// and a real report validates against its shape: every key of a community, finding and
+/// rule is one the schema names.
+#[test]
+fn report_schema_is_derived_from_the_types() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/report.schema.json");
+    let derived = shequ::report::schema();
+    if std::env::var_os("SHEQU_WRITE_SCHEMA").is_some() {
+        std::fs::write(path, &derived).expect("write the schema");
+    }
+    let published = std::fs::read_to_string(path).expect("core/schema/report.schema.json");
+    assert!(
+        published == derived,
+        "core/schema/report.schema.json is stale: run `SHEQU_WRITE_SCHEMA=1 cargo test -p shequ --test schema` and commit it"
+    );
+    assert_eq!(shequ::REPORT_SCHEMA, derived);
+    let s: J = serde_json::from_str(&published).expect("JSON");
+    let defs = &s["$defs"];
+    let props = |name: &str| keys(&defs[name]["properties"]);
+    let plan = shequ::bundled::plan(&["xian-2023", "bijie-2017"]).expect("plan");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/roster.csv"
+    ))
+    .expect("example");
+    let roster = shequ::input::parse_csv(&text, "roster.csv").expect("parses");
+    let opts = shequ::Options::at(shequ::Date::new(2024, 6, 30).expect("date"));
+    let j: J = serde_json::from_str(&shequ::report::to_json(
+        &plan,
+        &roster,
+        &opts,
+        shequ::report::Style::default(),
+    ))
+    .expect("JSON");
+    let top = keys(&s["properties"]);
+    for k in keys(&j) {
+        assert!(top.contains(&k), "report key `{k}` is not in the schema");
+    }
+    for c in j["communities"].as_array().expect("communities") {
+        for k in keys(c) {
+            assert!(props("CommunityOut").contains(&k), "community key `{k}`");
+        }
+        for f in c["findings"].as_array().expect("findings") {
+            for k in keys(f) {
+                assert!(props("FindingOut").contains(&k), "finding key `{k}`");
+            }
+        }
+    }
+    for r in j["rules"].as_array().expect("rules") {
+        for k in keys(r) {
+            assert!(props("RuleOut").contains(&k), "rule key `{k}`");
+        }
+    }
+}

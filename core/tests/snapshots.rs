@@ -18,12 +18,12 @@ fn example(name: &str) -> String {
 fn table(files: &str, lang: Lang) -> String {
     let plan = bundled::plan(&["xian-2023", "bijie-2017"]).expect("plan");
     let roster = input::parse_csv(&example(files), files).expect("parses");
-    let ev = report::evaluate(
+    report::to_table(
         &plan,
         &roster,
         &Options::at(Date::new(2024, 6, 30).expect("date")),
-    );
-    report::to_table(&plan, &roster, &ev, lang)
+        lang,
+    )
 }
 
 #[test]

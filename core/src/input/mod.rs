@@ -53,6 +53,7 @@ pub struct Roster {
 
 /// A problem in a roster, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InputErrorDetail {
     pub file: String,
     pub line: usize,
@@ -143,6 +144,7 @@ impl std::ops::Deref for InputError {
 /// Input formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Format {
     /// Comma-separated values with a header row.
     Csv,
@@ -197,6 +199,7 @@ pub struct Column {
 /// Why a row of the input is not a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum SkipReason {
     /// Every cell is empty.
     Blank,
@@ -214,6 +217,7 @@ impl SkipReason {
 
 /// A row that is not a record, with why it was left out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Skipped {
     /// 1-based line in the input.
     pub line: usize,
@@ -432,6 +436,59 @@ pub fn read_all_lenient(src: impl Read, format: Format, file: &str) -> Result<Ro
         .map(|c| (c.name.to_string(), c.field))
         .collect();
     Ok(roster)
+}
+
+/// What a first pass over a roster found: how many rows, which were skipped, every
+/// column, and the problems in its cells (the first [`Scan::KEPT`] kept in full, the rest
+/// counted).
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    pub rows: usize,
+    pub skipped: Vec<Skipped>,
+    pub columns: Vec<Column>,
+    pub errors: Vec<InputErrorDetail>,
+    /// Problems found beyond those kept.
+    pub more_errors: usize,
+    /// Data rows with at least one problem.
+    pub rows_with_errors: usize,
+}
+
+impl Scan {
+    /// How many problems a scan keeps in full.
+    pub const KEPT: usize = 10_000;
+
+    /// Every problem found, kept or not.
+    pub fn error_count(&self) -> usize {
+        self.errors.len() + self.more_errors
+    }
+}
+
+/// Reads a roster through without keeping its rows: the first pass of a run that wants
+/// to know every problem before it evaluates anything.
+pub fn scan(src: impl Read, format: Format, file: &str) -> Result<Scan, InputError> {
+    let mut reader = Reader::new(src, format, file)?;
+    let mut out = Scan::default();
+    let mut row = Row::default();
+    while let Some(next) = reader.next_into(&mut row)? {
+        match next {
+            Next::Row => {
+                out.rows += 1;
+                if !row.errors.is_empty() {
+                    out.rows_with_errors += 1;
+                }
+                for e in row.errors.drain(..) {
+                    if out.errors.len() < Scan::KEPT {
+                        out.errors.push(e);
+                    } else {
+                        out.more_errors += 1;
+                    }
+                }
+            }
+            Next::Skipped(s) => out.skipped.push(s),
+        }
+    }
+    out.columns = reader.columns().to_vec();
+    Ok(out)
 }
 
 /// Parses a roster text; `Err` lists every problem when any is found.
