@@ -97,6 +97,10 @@ enum Cmd {
         /// and every one of them is listed)
         #[arg(long)]
         keep_going: bool,
+        /// Put each finding's sentences (`message`, the remedy's `text`) into JSON Lines
+        /// output too (JSON, CSV and the table have them unless `--no-messages`)
+        #[arg(long, conflicts_with = "no_messages")]
+        messages: bool,
         /// Leave the sentences out of JSON and CSV reports (codes and figures stay): much
         /// faster for large rosters
         #[arg(long)]
@@ -221,6 +225,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             fail_on_violation,
             wide,
             keep_going,
+            messages,
             no_messages,
             file,
         } => {
@@ -285,7 +290,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let style = report::Style {
                 lang,
-                messages: !no_messages,
+                // JSON Lines is for pipelines: codes and figures, sentences on request
+                messages: messages || (!no_messages && format != OutFormat::Jsonl),
             };
             check(
                 &plan,
@@ -664,6 +670,37 @@ fn check(
     let fields: Vec<field::FieldId> = scan.columns.iter().filter_map(|c| c.field).collect();
     // second pass: evaluate and write, row by row
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    if wide {
+        // one row per community: through the batch kernels, in chunks
+        let mut reader =
+            input::Reader::new(source.open()?, fmt, &fname).map_err(|e| e.to_string())?;
+        let done = match report::csv::write_wide(plan, opts, &mut reader, out, fields, extra, true)
+        {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(format!("cannot write the report: {e}")),
+        };
+        if done.rows != scan.rows {
+            return Err(format!(
+                "`{fname}` changed while it was read: {} data rows the first time, {} the second; the report is incomplete",
+                scan.rows, done.rows
+            ));
+        }
+        if !done.skipped.is_empty() {
+            let lines: Vec<String> = done.skipped.iter().map(|s| s.line.to_string()).collect();
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {} row(s) skipped as not data (line {}); the long table (`--format csv` without `--wide`) lists them with the reason",
+                done.skipped.len(),
+                lines.join(", ")
+            );
+        }
+        return Ok(if fail_on_violation && done.failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
     let mut sink: Box<dyn report::Sink> = match (format, wide) {
         (OutFormat::Table, _) => Box::new(report::table::TableSink::new(out)),
         (OutFormat::Json, _) => Box::new(report::json::JsonSink::new(out)),
@@ -715,15 +752,6 @@ fn check(
             "`{fname}` changed while it was read: {} data rows the first time, {written} the second; the report is incomplete",
             scan.rows
         ));
-    }
-    if wide && !skipped.is_empty() {
-        let lines: Vec<String> = skipped.iter().map(|s| s.line.to_string()).collect();
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: {} row(s) skipped as not data (line {}); the long table (`--format csv` without `--wide`) lists them with the reason",
-            skipped.len(),
-            lines.join(", ")
-        );
     }
     Ok(if fail_on_violation && failed {
         ExitCode::from(1)

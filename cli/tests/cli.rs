@@ -382,3 +382,204 @@ fn validate_flags_the_published_typos_of_huining() {
         (Some(3259), Some(5259))
     );
 }
+
+const ROSTER_WITH_PROBLEMS: &str = "社区名称,户数,常住人口,备注\n甲,6200,17800,ok\n乙,x,9000,bad households\n,,,\n丙,3000,-5,bad residents\n丁,2500,8000,\n";
+
+#[test]
+fn every_bad_cell_is_listed_and_nothing_is_evaluated() {
+    let p = tmp("problems.csv", ROSTER_WITH_PROBLEMS);
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--as-of",
+        "2024-06-30",
+        p.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(":3:2:") && err.contains("`x`"), "{err}");
+    assert!(err.contains(":5:3:") && err.contains("negative"), "{err}");
+    assert!(
+        err.contains("2 problem(s) in 2 of 4 rows") && err.contains("--keep-going"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty(), "no partial report");
+}
+
+#[test]
+fn keep_going_evaluates_every_row_and_marks_the_bad_ones() {
+    let p = tmp("problems2.csv", ROSTER_WITH_PROBLEMS);
+    let path = p.to_str().expect("path");
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--as-of",
+        "2024-06-30",
+        "--keep-going",
+        "--format",
+        "json",
+        path,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let c = j["communities"].as_array().expect("communities");
+    // every data row once, in order; the blank row is listed as skipped, not lost
+    let names: Vec<&str> = c.iter().filter_map(|x| x["name"].as_str()).collect();
+    assert_eq!(names, vec!["甲", "乙", "丙", "丁"]);
+    assert_eq!(c[1]["errors"][0]["code"], "value");
+    assert_eq!(c[1]["errors"][0]["column"], 2);
+    assert!(
+        c[1]["input"].get("households").is_none(),
+        "the bad cell is missing, not zero"
+    );
+    assert_eq!(j["skipped"][0]["line"], 4);
+    assert_eq!(j["skipped"][0]["reason"], "blank");
+    assert_eq!(j["input"]["rows"], 4);
+    assert_eq!(j["input"]["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(j["summary"]["rows_with_errors"], 2);
+    // the long table accounts for every row too, pass-through columns included
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--as-of",
+        "2024-06-30",
+        "--keep-going",
+        "--format",
+        "csv",
+        path,
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.lines().next().is_some_and(|h| h.ends_with(",备注")),
+        "{out}"
+    );
+    assert!(
+        out.contains(",skipped,") && out.contains(",input_error,"),
+        "{out}"
+    );
+}
+
+#[test]
+fn jsonl_and_wide_csv_have_one_line_per_community() {
+    let mut args = vec!["check"];
+    args.extend(BOTH);
+    args.extend([
+        "--as-of",
+        "2024-06-30",
+        "--format",
+        "jsonl",
+        "examples/roster.csv",
+    ]);
+    let o = shequ(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let types: Vec<&str> = lines.iter().filter_map(|l| l["type"].as_str()).collect();
+    assert_eq!(types.first(), Some(&"header"));
+    assert_eq!(types.iter().filter(|t| **t == "community").count(), 6);
+    assert_eq!(types.last(), Some(&"summary"));
+    // JSON Lines leaves the sentences out unless asked
+    assert!(lines[1]["findings"][0].get("message").is_none());
+    args.push("--messages");
+    let o = shequ(&args);
+    let second: serde_json::Value =
+        serde_json::from_str(stdout(&o).lines().nth(1).expect("line")).expect("JSON");
+    assert!(second["findings"][0]["message"].is_string());
+    let mut args = vec!["check"];
+    args.extend(BOTH);
+    args.extend([
+        "--as-of",
+        "2024-06-30",
+        "--format",
+        "csv",
+        "--wide",
+        "examples/roster.csv",
+    ]);
+    let o = shequ(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut rdr = csv::Reader::from_reader(out.trim_start_matches('\u{feff}').as_bytes());
+    let header = rdr.headers().expect("header").clone();
+    let col = header
+        .iter()
+        .position(|h| h == "xian-2023/size-households")
+        .expect("a status column per rule");
+    assert_eq!(
+        header.get(col + 1),
+        Some("xian-2023/size-households:shortfall")
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 6);
+    assert_eq!(rows[1].get(col), Some("fail"));
+    assert_eq!(rows[1].get(col + 1), Some("1200"));
+}
+
+#[test]
+fn a_policy_file_is_evaluated_with_its_layers() {
+    let dir = std::env::temp_dir().join(format!("shequ-cli-layer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("s.txt"),
+        "社区居民委员会由主任、副主任和委员共五至九人组成。",
+    )
+    .expect("write");
+    let policy = "[policy]\nid = \"my-county\"\ntitle = \"t\"\nissuer = \"t\"\npublished = 2020-01-01\nstatus = \"in_force\"\njurisdiction = \"t\"\nsource = \"s.txt\"\nbuilds_on = [\"national-rcl-2018\"]\n\n[[rule]]\nid = \"r\"\nclause = \"T-1\"\nlocation = \"一\"\nkind = \"minimum\"\nstrength = \"strict\"\nword = \"\"\nquote = \"五至九人\"\nreading = \"the floor only\"\nmeasure = \"committee_members\"\nmin = { value = 5, word = \"至\", inclusive = true, reading = \"五至九人 includes 5\" }\n";
+    std::fs::write(dir.join("p.toml"), policy).expect("write");
+    let roster = tmp("layer.csv", "name,committee_members\nA,3\n");
+    let o = shequ(&[
+        "check",
+        "--policy-file",
+        dir.join("p.toml").to_str().expect("p"),
+        "--as-of",
+        "2024-06-30",
+        "--format",
+        "json",
+        roster.to_str().expect("r"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let ids: Vec<&str> = j["policies"]
+        .as_array()
+        .expect("p")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["national-rcl-2018", "my-county"],
+        "the layer is evaluated first"
+    );
+    // a layer that resolves to nothing is an error naming the file and line
+    std::fs::write(
+        dir.join("q.toml"),
+        policy
+            .replace("national-rcl-2018", "no-such-policy")
+            .replace("my-county", "other"),
+    )
+    .expect("write");
+    let o = shequ(&[
+        "check",
+        "--policy-file",
+        dir.join("q.toml").to_str().expect("q"),
+        roster.to_str().expect("r"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("q.toml:9:") && stderr(&o).contains("no-such-policy"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_report_schema_is_printed() {
+    let o = shequ(&["schema", "--report"]);
+    assert!(o.status.success());
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(j["title"], "Report");
+}

@@ -227,44 +227,33 @@ impl Columns {
 
     /// The columns of a parsed roster.
     pub fn from_roster(roster: &Roster) -> Columns {
-        let mut c = Columns::new(roster.records.len());
+        Columns::from_records(&roster.records)
+    }
+
+    /// The columns of records (values are taken as they are: already checked).
+    pub fn from_records<R: std::borrow::Borrow<Record>>(records: &[R]) -> Columns {
+        let mut c = Columns::new(records.len());
         for (fi, def) in field::FIELDS.iter().enumerate() {
             let f = FieldId(fi as u16);
-            if roster.records.iter().all(|r| r.get(f).is_none()) {
+            if records.iter().all(|r| r.borrow().get(f).is_none()) {
                 continue;
             }
             let col = match def.unit {
-                Unit::Flag => Column::Flag(roster.records.iter().map(|r| r.flag(f)).collect()),
-                Unit::Category => Column::Text(
-                    roster
-                        .records
+                Unit::Flag => Stored::Flag(records.iter().map(|r| r.borrow().flag(f)).collect()),
+                Unit::Category | Unit::Text => {
+                    Stored::Val(records.iter().map(|r| r.borrow().get(f).cloned()).collect())
+                }
+                _ => Stored::Num(
+                    records
                         .iter()
-                        .map(|r| {
-                            r.cat(f).and_then(|i| {
-                                def.values.get(usize::from(i)).map(|v| v.0.to_string())
-                            })
-                        })
-                        .collect(),
-                ),
-                Unit::Text => Column::Text(
-                    roster
-                        .records
-                        .iter()
-                        .map(|r| r.text(f).map(str::to_string))
-                        .collect(),
-                ),
-                _ => Column::Num(
-                    roster
-                        .records
-                        .iter()
-                        .map(|r| {
-                            r.get(f)
-                                .and_then(|v| if let Val::Num(n) = v { Some(*n) } else { None })
+                        .map(|r| match r.borrow().get(f) {
+                            Some(Val::Num(n)) => Some(*n),
+                            _ => None,
                         })
                         .collect(),
                 ),
             };
-            c.cols.push((f, store(f, col)));
+            c.cols.push((f, col));
         }
         c
     }

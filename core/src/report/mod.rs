@@ -18,8 +18,6 @@ pub mod csv;
 pub mod json;
 pub mod table;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
@@ -287,19 +285,61 @@ pub struct Head<'a> {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct ReasonOut<'a> {
-    #[serde(flatten)]
-    pub reason: &'a Reason,
+    /// `draft`, `not_in_force`, `kind_not_covered`, `condition_not_met`,
+    /// `no_value_on_date`, `boundary_overlap`, `undecided`, `no_whole_value`,
+    /// `no_communities`, `amount_too_large`, `depends_on_ambiguous` or `overridden`.
+    pub code: &'static str,
+    /// `overridden`: the local rule(s) that replace this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub by: Option<&'a str>,
+    /// `condition_not_met`: the field of the condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<FieldId>,
+    /// `kind_not_covered`: the community's kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// `not_in_force`, `no_value_on_date`: the date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
+}
+
+/// Pairs serialised as a JSON object, in their order (no map is built).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entries<K, V>(pub Vec<(K, V)>);
+
+impl<K: Serialize, V: Serialize> Serialize for Entries<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<K, V: JsonSchema> JsonSchema for Entries<K, V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let v = g.subschema_for::<V>();
+        schemars::json_schema!({ "type": "object", "additionalProperties": v })
+    }
 }
 
 /// An interval.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct IntervalOut {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_inclusive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_inclusive: Option<bool>,
 }
 
@@ -327,9 +367,13 @@ pub struct OptionOut {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct RequiredOut<'a> {
     /// The interval the measure must lie in (after whole-number rounding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_inclusive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_inclusive: Option<bool>,
     /// The requirement before rounding to whole units, when rounding changed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -340,10 +384,9 @@ pub struct RequiredOut<'a> {
     /// For preferred values: the options.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionOut>,
-    /// How the requirement was obtained.
-    pub basis: &'a Basis,
+    /// How the requirement was obtained (absent: written in the rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub basis: Option<&'a Basis>,
 }
 
 /// The smallest change that passes.
@@ -353,7 +396,9 @@ pub struct RemedyOut {
     pub action: Action,
     /// The field to change: the box to fix.
     pub field: FieldId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Num>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<Num>,
     pub unit: Unit,
     /// For splits: into between this many parts.
@@ -392,12 +437,14 @@ pub struct FindingOut<'a> {
     /// For failures: what the failure is, by the strength of the wording.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<Grade>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure: Option<FieldId>,
-    pub unit: Option<Unit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<Actual>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<RequiredOut<'a>>,
     /// How far from passing, in the measure's unit (in communities for shares).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortfall: Option<Num>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remedy: Option<RemedyOut>,
@@ -430,7 +477,9 @@ pub struct LineOut<'a> {
     /// The standard amount.
     pub amount: FenOut,
     /// For per-unit components: the base field and its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<FieldId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_value: Option<Num>,
     /// Whether the amount was rounded to the fen.
     pub rounded: bool,
@@ -466,6 +515,7 @@ pub struct ObligationOut<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonOut<'a>>,
     pub period: &'a str,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<FenOut>,
     pub lines: Vec<LineOut<'a>>,
     pub shares: Vec<ShareOut<'a>>,
@@ -499,9 +549,9 @@ pub struct CommunityOut<'a> {
     pub name: Option<&'a str>,
     pub subject: Subject,
     /// The recognised fields, by field id.
-    pub input: BTreeMap<&'static str, JsonVal>,
+    pub input: Entries<&'static str, JsonVal>,
     /// The pass-through columns, as written.
-    pub extra: BTreeMap<&'a str, &'a str>,
+    pub extra: Entries<&'a str, &'a str>,
     pub summary: Counts,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_issues: Vec<IssueOut<'a>>,
@@ -716,9 +766,24 @@ impl<'p> Writer<'p> {
     }
 
     fn reason<'a>(&self, r: Option<&'a Reason>) -> Option<ReasonOut<'a>> {
-        r.map(|reason| ReasonOut {
-            reason,
-            text: self.text(|| lang::reason_text(reason, self.style.lang)),
+        r.map(|reason| {
+            let mut out = ReasonOut {
+                code: reason.code(),
+                by: None,
+                field: None,
+                kind: None,
+                as_of: None,
+            };
+            match reason {
+                Reason::Overridden { by } => out.by = Some(by),
+                Reason::ConditionNotMet { field } => out.field = Some(*field),
+                Reason::KindNotCovered { kind } => out.kind = Some(kind),
+                Reason::NotInForce { as_of } | Reason::NoValueOnDate { as_of } => {
+                    out.as_of = Some(*as_of)
+                }
+                _ => {}
+            }
+            out
         })
     }
 
@@ -730,11 +795,6 @@ impl<'p> Writer<'p> {
         let plan = self.plan;
         let rule = plan.rule(f.rule).map(|(_, r)| r);
         let measure_of_rule = rule.and_then(|r| r.shape.measure());
-        let unit = match rule.map(|r| &r.shape) {
-            Some(Shape::Share { .. }) => Some(Unit::Percent),
-            Some(Shape::Tally { .. }) => Some(Unit::Count),
-            _ => f.measure.map(|m| m.def().unit),
-        };
         let required = f.required.as_ref().map(|req| {
             let iv = req.interval.as_ref().map(IntervalOut::from);
             RequiredOut {
@@ -755,8 +815,7 @@ impl<'p> Writer<'p> {
                         value: *value,
                     })
                     .collect(),
-                basis: &req.basis,
-                text: self.text(|| lang::requirement_text(plan, f, self.style.lang)),
+                basis: (req.basis != Basis::Fixed).then_some(&req.basis),
             }
         });
         let actual = match (f.actual_outcome, measure_of_rule) {
@@ -771,7 +830,6 @@ impl<'p> Writer<'p> {
                 .then(|| rule.map(|r| r.strength.grade()))
                 .flatten(),
             measure: f.measure,
-            unit,
             actual,
             required,
             shortfall: f.shortfall,
@@ -879,24 +937,26 @@ impl<'p> Writer<'p> {
         'p: 'a,
     {
         let rec = &row.record;
-        let mut input = BTreeMap::new();
+        let mut input = Vec::new();
         for i in 0..field::field_count() {
             let f = FieldId(u16::try_from(i).unwrap_or(u16::MAX));
             if let Some(v) = rec.get(f) {
-                input.insert(f.name(), JsonVal::of(f, v));
+                input.push((f.name(), JsonVal::of(f, v)));
             }
         }
+        input.sort_unstable_by_key(|(k, _)| *k);
         CommunityOut {
             index: row.index,
             line: row.line,
             name: rec.name(),
             subject: rec.subject(),
-            input,
-            extra: row
-                .extra
-                .iter()
-                .map(|(k, v)| (k.as_ref(), v.as_str()))
-                .collect(),
+            input: Entries(input),
+            extra: Entries(
+                row.extra
+                    .iter()
+                    .map(|(k, v)| (k.as_ref(), v.as_str()))
+                    .collect(),
+            ),
             summary: Counts::of(res.findings.iter()),
             data_issues: issues
                 .iter()
