@@ -96,6 +96,33 @@ fn single(c: &mut Criterion) {
         })
     });
     assert_eq!(out, plan.evaluate(&rec, &o));
+    // what a form gets back: evaluate, then the community of the report serialised (the
+    // typed report, version 2), without and with the sentences
+    let row = shequ::input::Row {
+        index: 1,
+        line: 1,
+        record: rec.clone(),
+        ..shequ::input::Row::default()
+    };
+    for (name, messages) in [("single/xian-2023-json", false), ("single/xian-2023-json-messages", true)] {
+        let w = shequ::report::Writer::new(
+            &plan,
+            &o,
+            shequ::report::Style {
+                lang: shequ::Lang::Zh,
+                messages,
+            },
+        );
+        let mut buf: Vec<u8> = Vec::with_capacity(1 << 14);
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                plan.evaluate_into(black_box(&rec), &o, &mut out);
+                buf.clear();
+                serde_json::to_writer(&mut buf, &w.community(&row, &out, &[])).expect("JSON");
+                black_box(&buf);
+            })
+        });
+    }
 }
 
 /// Loading, compiling and linting every bundled policy (quotes checked against their
