@@ -104,7 +104,10 @@ fn single(c: &mut Criterion) {
         record: rec.clone(),
         ..shequ::input::Row::default()
     };
-    for (name, messages) in [("single/xian-2023-json", false), ("single/xian-2023-json-messages", true)] {
+    for (name, messages) in [
+        ("single/xian-2023-json", false),
+        ("single/xian-2023-json-messages", true),
+    ] {
         let w = shequ::report::Writer::new(
             &plan,
             &o,

@@ -490,6 +490,18 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
     let Some((_, rule)) = plan.rule(f.rule) else {
         return String::new();
     };
+    if f.status == Status::NotApplicable {
+        // the reason says it all: no label, value or requirement to render
+        let mut s = String::new();
+        if let Some(g) = &f.group {
+            let _ = write!(s, "[{g}] ");
+        }
+        if let Some(r) = &f.reason {
+            s.push_str(&reason_text(r, lang));
+        }
+        notes_and_replaces(&mut s, plan, f, lang);
+        return s;
+    }
     let unit = match &rule.shape {
         Shape::Share { .. } => Unit::Percent,
         Shape::Tally { .. } => Unit::Count,
@@ -693,6 +705,12 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
             }
         }
     }
+    notes_and_replaces(&mut s, plan, f, lang);
+    s
+}
+
+/// The notes of a finding and the rule it replaces, appended to its message.
+fn notes_and_replaces(s: &mut String, plan: &Plan, f: &Finding, lang: Lang) {
     for n in &f.notes {
         match n {
             Note::OverlapResolved { chosen, reading } => {
@@ -747,7 +765,6 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
             Lang::En => write!(s, " (replaces {rule})"),
         };
     }
-    s
 }
 
 /// An obligation in words: total and each payer's share.
