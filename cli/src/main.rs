@@ -644,23 +644,7 @@ fn check(
         let h = hash.borrow();
         (h.len(), h.clone().finish())
     };
-    let input_out = report::InputOut {
-        name: fname.clone(),
-        format: fmt.name().into(),
-        encoding: "utf-8".into(),
-        sha256,
-        bytes,
-        rows: scan.rows,
-        skipped: scan.skipped.len(),
-        columns: scan
-            .columns
-            .iter()
-            .map(|c| report::ColumnOut {
-                name: c.name.to_string(),
-                field: c.field,
-            })
-            .collect(),
-    };
+    let input_out = report::InputOut::of_scan(&fname, fmt, sha256, bytes, &scan);
     let extra: Vec<String> = scan
         .columns
         .iter()

@@ -260,7 +260,7 @@ impl Columns {
 
     /// Puts one row into a record that holds nothing but this batch's fields (every
     /// column is set or cleared, so the record need not be reset between rows).
-    fn fill(&self, row: usize, rec: &mut Record) {
+    pub fn fill_record(&self, row: usize, rec: &mut Record) {
         for (f, col) in &self.cols {
             let v = match col {
                 Stored::Num(v) => v.get(row).copied().flatten().map(Val::Num),
@@ -277,8 +277,350 @@ impl Columns {
     /// The record of one row.
     pub fn record(&self, row: usize) -> Record {
         let mut r = Record::new();
-        self.fill(row, &mut r);
+        self.fill_record(row, &mut r);
         r
+    }
+}
+
+/// A bad cell of a column given to [`Columns`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CellError {
+    /// The column's name as given.
+    pub column: String,
+    /// The field it was read as.
+    pub field: &'static str,
+    /// 1-based row.
+    pub row: usize,
+    /// The value as given.
+    pub value: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// What a column's name means to a roster (the same reading as a CSV header's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ColumnName {
+    /// A field; `percent_points` when a share column is headed `(%)` (`70` is 70 %).
+    Field {
+        field: FieldId,
+        percent_points: bool,
+    },
+    /// Not a field: passed through.
+    PassThrough,
+    /// A name that cannot be used as it is (a misspelt field, a field in a wrong unit).
+    Refused {
+        message: String,
+        help: Option<String>,
+    },
+}
+
+/// Reads a column's name as the roster readers read a header.
+pub fn column_name(name: &str) -> ColumnName {
+    match crate::input::classify_header(name) {
+        Ok(Some((field, percent_points))) => ColumnName::Field {
+            field,
+            percent_points,
+        },
+        Ok(None) => ColumnName::PassThrough,
+        Err((_, message, help)) => ColumnName::Refused { message, help },
+    }
+}
+
+impl Columns {
+    fn put(&mut self, f: FieldId, col: Stored) {
+        self.cols.retain(|(g, _)| *g != f);
+        self.cols.push((f, col));
+    }
+
+    /// Reads one cell through the roster readers' rules (for the values the fast paths
+    /// below do not take as they are).
+    fn parse_cell(
+        f: FieldId,
+        percent_points: bool,
+        name: &str,
+        row: usize,
+        text: &str,
+        errors: &mut Vec<CellError>,
+    ) -> Option<Val> {
+        match Record::parse_value_in(f, text, percent_points) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(CellError {
+                    column: name.to_string(),
+                    field: f.name(),
+                    row: row + 1,
+                    value: text.to_string(),
+                    message: e.to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    fn stored_from_vals(f: FieldId, vals: Vec<Option<Val>>) -> Stored {
+        match f.def().unit {
+            Unit::Flag => Stored::Flag(
+                vals.into_iter()
+                    .map(|v| match v {
+                        Some(Val::Flag(b)) => Some(b),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Unit::Category | Unit::Text => Stored::Val(vals),
+            _ => Stored::Num(
+                vals.into_iter()
+                    .map(|v| match v {
+                        Some(Val::Num(n)) => Some(n),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn check_len(&self, name: &str, len: usize) -> Result<(), ColumnError> {
+        if len == self.len {
+            Ok(())
+        } else {
+            Err(ColumnError::Length {
+                name: name.to_string(),
+                len,
+                expected: self.len,
+            })
+        }
+    }
+
+    /// Adds a column of integers for a field. Whole numbers are taken as they are; a
+    /// negative count, a value above 10¹², a bare share (`60`) and the like are bad
+    /// cells, reported in `errors` and left missing, exactly as a CSV reader reports them.
+    pub fn add_ints(
+        &mut self,
+        f: FieldId,
+        percent_points: bool,
+        name: &str,
+        values: &[Option<i64>],
+        errors: &mut Vec<CellError>,
+    ) -> Result<(), ColumnError> {
+        self.check_len(name, values.len())?;
+        let unit = f.def().unit;
+        if unit.is_numeric() && unit != Unit::Percent {
+            let mut out = Vec::with_capacity(values.len());
+            for (row, v) in values.iter().enumerate() {
+                out.push(match v {
+                    None => None,
+                    Some(x) if (0..=crate::record::MAX_VALUE).contains(x) => Some(Num::int(*x)),
+                    Some(x) => {
+                        match Self::parse_cell(f, percent_points, name, row, &x.to_string(), errors)
+                        {
+                            Some(Val::Num(n)) => Some(n),
+                            _ => None,
+                        }
+                    }
+                });
+            }
+            self.put(f, Stored::Num(out));
+            return Ok(());
+        }
+        let vals = values
+            .iter()
+            .enumerate()
+            .map(|(row, v)| {
+                v.and_then(|x| {
+                    Self::parse_cell(f, percent_points, name, row, &x.to_string(), errors)
+                })
+            })
+            .collect();
+        self.put(f, Self::stored_from_vals(f, vals));
+        Ok(())
+    }
+
+    /// Adds a column of floating-point numbers for a field. NaN is missing; an integral
+    /// value (`3200.0`, as a pandas integer column with a gap has) is a whole number; any
+    /// other value is read by its shortest decimal form (`0.6` is exactly 3/5), and is a
+    /// bad cell where a whole count is needed.
+    pub fn add_floats(
+        &mut self,
+        f: FieldId,
+        percent_points: bool,
+        name: &str,
+        values: &[Option<f64>],
+        errors: &mut Vec<CellError>,
+    ) -> Result<(), ColumnError> {
+        self.check_len(name, values.len())?;
+        let unit = f.def().unit;
+        let text = |x: f64| {
+            if x.fract() == 0.0 && x.abs() < 1e15 {
+                format!("{x:.0}")
+            } else {
+                format!("{x}")
+            }
+        };
+        if unit.is_numeric() && unit != Unit::Percent {
+            let mut out = Vec::with_capacity(values.len());
+            for (row, v) in values.iter().enumerate() {
+                out.push(match v {
+                    None => None,
+                    Some(x) if x.is_nan() => None,
+                    Some(x) if x.fract() == 0.0 && *x >= 0.0 && *x <= 1e12 => {
+                        #[allow(
+                            clippy::cast_possible_truncation,
+                            reason = "integral and at most 10^12"
+                        )]
+                        let i = *x as i64;
+                        Some(Num::int(i))
+                    }
+                    Some(x) => {
+                        match Self::parse_cell(f, percent_points, name, row, &text(*x), errors) {
+                            Some(Val::Num(n)) => Some(n),
+                            _ => None,
+                        }
+                    }
+                });
+            }
+            self.put(f, Stored::Num(out));
+            return Ok(());
+        }
+        let vals = values
+            .iter()
+            .enumerate()
+            .map(|(row, v)| match v {
+                Some(x) if !x.is_nan() => {
+                    Self::parse_cell(f, percent_points, name, row, &text(*x), errors)
+                }
+                _ => None,
+            })
+            .collect();
+        self.put(f, Self::stored_from_vals(f, vals));
+        Ok(())
+    }
+
+    /// Adds a column of yes/no values for a field.
+    pub fn add_bools(
+        &mut self,
+        f: FieldId,
+        name: &str,
+        values: &[Option<bool>],
+        errors: &mut Vec<CellError>,
+    ) -> Result<(), ColumnError> {
+        self.check_len(name, values.len())?;
+        if f.def().unit == Unit::Flag {
+            self.put(f, Stored::Flag(values.to_vec()));
+            return Ok(());
+        }
+        let vals = values
+            .iter()
+            .enumerate()
+            .map(|(row, v)| {
+                v.and_then(|b| {
+                    Self::parse_cell(
+                        f,
+                        false,
+                        name,
+                        row,
+                        if b { "true" } else { "false" },
+                        errors,
+                    )
+                })
+            })
+            .collect();
+        self.put(f, Self::stored_from_vals(f, vals));
+        Ok(())
+    }
+
+    /// Adds a column of text for a field: each value is read as a CSV cell is.
+    pub fn add_texts(
+        &mut self,
+        f: FieldId,
+        percent_points: bool,
+        name: &str,
+        values: &[Option<&str>],
+        errors: &mut Vec<CellError>,
+    ) -> Result<(), ColumnError> {
+        self.check_len(name, values.len())?;
+        let vals = values
+            .iter()
+            .enumerate()
+            .map(|(row, v)| {
+                v.and_then(|t| Self::parse_cell(f, percent_points, name, row, t, errors))
+            })
+            .collect();
+        self.put(f, Self::stored_from_vals(f, vals));
+        Ok(())
+    }
+
+    /// Adds a dictionary-encoded text column (a categorical): each distinct value is read
+    /// once, and the rows take their key's value. A bad value is reported for every row
+    /// that has it.
+    pub fn add_dictionary(
+        &mut self,
+        f: FieldId,
+        percent_points: bool,
+        name: &str,
+        dictionary: &[Option<&str>],
+        keys: &[Option<usize>],
+        errors: &mut Vec<CellError>,
+    ) -> Result<(), ColumnError> {
+        self.check_len(name, keys.len())?;
+        let mut bad: Vec<Option<CellError>> = Vec::with_capacity(dictionary.len());
+        let parsed: Vec<Option<Val>> = dictionary
+            .iter()
+            .map(|v| {
+                let mut e = Vec::new();
+                let out = v.and_then(|t| Self::parse_cell(f, percent_points, name, 0, t, &mut e));
+                bad.push(e.pop());
+                out
+            })
+            .collect();
+        let vals = keys
+            .iter()
+            .enumerate()
+            .map(|(row, k)| {
+                let k = (*k)?;
+                if let Some(Some(e)) = bad.get(k) {
+                    errors.push(CellError {
+                        row: row + 1,
+                        ..e.clone()
+                    });
+                }
+                parsed.get(k).cloned().flatten()
+            })
+            .collect();
+        self.put(f, Self::stored_from_vals(f, vals));
+        Ok(())
+    }
+
+    /// Adds a column of exact decimals (`value × 10^-scale`) for a field.
+    pub fn add_decimals(
+        &mut self,
+        f: FieldId,
+        percent_points: bool,
+        name: &str,
+        values: &[Option<i128>],
+        scale: u32,
+        errors: &mut Vec<CellError>,
+    ) -> Result<(), ColumnError> {
+        self.check_len(name, values.len())?;
+        let den = 10i128.checked_pow(scale);
+        let vals = values
+            .iter()
+            .enumerate()
+            .map(|(row, v)| {
+                let v = (*v)?;
+                let text = match den.and_then(|d| Num::ratio(v, d)) {
+                    Some(n) => n.to_exact_string(),
+                    None => format!("{v}e-{scale}"),
+                };
+                Self::parse_cell(f, percent_points, name, row, &text, errors)
+            })
+            .collect();
+        self.put(f, Self::stored_from_vals(f, vals));
+        Ok(())
+    }
+
+    /// The fields the batch holds, in the order they were added.
+    pub fn fields(&self) -> Vec<FieldId> {
+        self.cols.iter().map(|(f, _)| *f).collect()
     }
 }
 
@@ -519,7 +861,7 @@ impl Plan {
                 let mut rec = Record::new();
                 let mut res = crate::eval::RecordResult::default();
                 for (i, row) in (start..end).enumerate() {
-                    cols.fill(row, &mut rec);
+                    cols.fill_record(row, &mut rec);
                     self.evaluate_some_into(&rec, opts, Some(&fallback), &mut res);
                     for f in &res.findings {
                         let Some(k) = rules.iter().position(|r| *r == f.rule) else {

@@ -849,3 +849,68 @@ fn layers_a_local_rule_that_loosens_a_hard_national_rule_shows_both_findings() {
         "毕节 B-13 (一般 5–9) softens the law too: {d:?}"
     );
 }
+
+/// The tables for data frames come from the same evaluation as the report: the long table
+/// has one row per finding, with the report's statuses, and the run's roster findings and
+/// summary are the report's.
+#[test]
+fn frames_are_the_reports_findings_as_columns() {
+    use shequ::report::frames::{self, Cells};
+    let plan = bundled::plan(&["xian-2023", "bijie-2017"]).expect("plan");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/roster.csv"
+    ))
+    .expect("example");
+    let roster = input::parse_csv(&text, "roster.csv").expect("parses");
+    let opts = Options::at(date("2024-06-30"));
+    let ev = report::evaluate(&plan, &roster, &opts);
+    let cols = shequ::batch::Columns::from_roster(&roster);
+    let full = frames::full_tables(&plan, &opts, &cols, &[], report::Style::default(), true);
+    let findings: usize = ev.results.iter().map(|r| r.findings.len()).sum();
+    assert_eq!(full.long.rows(), findings);
+    let Some(Cells::Cat { values, codes }) = full.long.column("status") else {
+        panic!("status is a categorical");
+    };
+    assert_eq!(values, &frames::STATUSES.map(String::from).to_vec());
+    let statuses: Vec<&str> = codes
+        .iter()
+        .map(|c| values[c.expect("status") as usize].as_str())
+        .collect();
+    let want: Vec<&str> = ev
+        .results
+        .iter()
+        .flat_map(|r| r.findings.iter().map(|f| f.status.name()))
+        .collect();
+    assert_eq!(statuses, want);
+    assert_eq!(full.done.roster, ev.roster);
+    assert!(full.long.column("message").is_some());
+    // the money table: one row per community, money rule and payer, in fen
+    let payers: usize = ev
+        .results
+        .iter()
+        .flat_map(|r| r.obligations.iter())
+        .map(|o| o.shares.len().max(2))
+        .sum();
+    assert_eq!(full.money.rows(), payers);
+    // the wide table has a status column per rule, named by its id
+    let b = plan.evaluate_columns(&cols, &opts, 1);
+    let wide = frames::wide_table(&plan, &b);
+    assert!(wide.column("xian-2023/size-households").is_some());
+    assert!(wide.column("xian-2023/size-households:shortfall").is_some());
+    assert!(wide.column("bijie-2017/funding:city_fen").is_some());
+    assert_eq!(wide.rows(), roster.records.len());
+    // exact numbers keep their layout: whole numbers as integers
+    assert_eq!(
+        frames::num_layout(&[Num::parse("12"), None]),
+        frames::NumLayout::Int
+    );
+    assert_eq!(
+        frames::num_layout(&[Num::parse("23.4"), Num::parse("0.05")]),
+        frames::NumLayout::Decimal { scale: 2 }
+    );
+    assert_eq!(
+        frames::num_layout(&[Num::parse_exact("2/3")]),
+        frames::NumLayout::Text
+    );
+}

@@ -518,10 +518,19 @@ pub fn parse_jsonl(text: &str, file: &str) -> Result<Roster, InputError> {
 
 /// What a header or key maps to: a field and whether its shares are in percent points,
 /// or `None` for a pass-through column.
-type Mapped = Option<(FieldId, bool)>;
+pub type Mapped = Option<(FieldId, bool)>;
 
 /// A code, a message and its help line.
-type Problem = (&'static str, String, Option<String>);
+pub type Problem = (&'static str, String, Option<String>);
+
+/// What a column's header means: a field (and whether its shares are in percent
+/// points), `None` for a pass-through column, or why it cannot be used (a code, a message
+/// and a help line): the reading every surface shares.
+pub fn classify_header(
+    h: &str,
+) -> Result<Mapped, Problem> {
+    map_header(h.trim(), "column")
+}
 
 /// Maps a header (`what` is "header" or "key", for messages).
 fn map_header(h: &str, what: &str) -> Result<Mapped, Problem> {

@@ -15,6 +15,7 @@
 //! the yuan as an exact decimal string.
 
 pub mod csv;
+pub mod frames;
 pub mod json;
 pub mod table;
 
@@ -615,6 +616,35 @@ pub struct InputOut {
     pub columns: Vec<ColumnOut>,
 }
 
+impl InputOut {
+    /// The provenance of an input read through a first pass ([`crate::input::scan`]).
+    pub fn of_scan(
+        name: &str,
+        format: crate::input::Format,
+        sha256: String,
+        bytes: u64,
+        scan: &crate::input::Scan,
+    ) -> InputOut {
+        InputOut {
+            name: name.to_string(),
+            format: format.name().into(),
+            encoding: "utf-8".into(),
+            sha256,
+            bytes,
+            rows: scan.rows,
+            skipped: scan.skipped.len(),
+            columns: scan
+                .columns
+                .iter()
+                .map(|c| ColumnOut {
+                    name: c.name.to_string(),
+                    field: c.field,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A column of the input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -1084,15 +1114,21 @@ impl Summary {
         }
     }
 
-    /// Adds one record's results.
-    pub fn add(&mut self, plan: &Plan, row: &Row, res: &RecordResult) {
+    /// Adds one record's results; `bad_cells` when the row had problems in its cells.
+    pub fn add(
+        &mut self,
+        plan: &Plan,
+        rec: &crate::record::Record,
+        bad_cells: bool,
+        res: &RecordResult,
+    ) {
         self.records += 1;
-        if !row.errors.is_empty() {
+        if bad_cells {
             self.rows_with_errors += 1;
         }
         for (i, m) in self.rows_missing.iter_mut().enumerate() {
             let f = FieldId(u16::try_from(i).unwrap_or(u16::MAX));
-            if row.record.num(f).is_none() && row.record.get(f).is_none() {
+            if rec.num(f).is_none() && rec.get(f).is_none() {
                 *m += 1;
             }
         }
@@ -1289,13 +1325,35 @@ impl<'p> Run<'p> {
 
     /// Evaluates one row; the result and the row's data issues are valid until the next.
     pub fn row(&mut self, row: &Row) -> (&RecordResult, &[DataIssue]) {
-        self.plan
-            .evaluate_into(&row.record, &self.opts, &mut self.result);
-        self.issues = crate::validate::check_record(&row.record, row.index, row.line);
-        self.roster
-            .add(self.plan, &self.opts, &row.record, &self.result);
-        self.summary.add(self.plan, row, &self.result);
+        self.record(&row.record, row.index, row.line, !row.errors.is_empty())
+    }
+
+    /// Evaluates one record (row `index`, at `line`; `bad_cells` when some of its cells
+    /// were refused): what [`Run::row`] does for a row of a table in memory.
+    pub fn record(
+        &mut self,
+        rec: &crate::record::Record,
+        index: usize,
+        line: usize,
+        bad_cells: bool,
+    ) -> (&RecordResult, &[DataIssue]) {
+        self.plan.evaluate_into(rec, &self.opts, &mut self.result);
+        self.issues = crate::validate::check_record(rec, index, line);
+        self.roster.add(self.plan, &self.opts, rec, &self.result);
+        self.summary.add(self.plan, rec, bad_cells, &self.result);
         (&self.result, &self.issues)
+    }
+
+    /// Merges the roster parts of another run of the same plan and options (the rows
+    /// that follow this run's): for combining partitions.
+    pub fn merge_parts(
+        &mut self,
+        acc: &RosterAcc,
+        summary: &Summary,
+    ) -> Result<(), crate::roster::MergeError> {
+        self.roster.merge(acc)?;
+        self.summary.merge(summary);
+        Ok(())
     }
 
     /// Ends the run.
