@@ -2,7 +2,7 @@
 //!
 //! shequ for browsers and Node, built as two WebAssembly modules from this crate: the
 //! *form* module (default features: the bundled policies, [`Plan::compile`] and
-//! [`Plan::check`]) and the *editor* module (`--features editor`, which adds [`lint`]).
+//! [`Plan::check`]) and the *editor* module (`--features editor`, which adds `lint`).
 //! `scripts/build-wasm.sh` builds both and assembles the npm package `shequ`
 //! (`bindings-wasm/pkg/`), with `shequ` and `shequ/editor` as its entry points.
 //!
@@ -35,16 +35,17 @@ fn type_error(msg: &str) -> JsValue {
     js_sys::TypeError::new(msg).into()
 }
 
-/// Installs the panic hook: a panic's message goes to `console.error`.
-#[wasm_bindgen(start)]
-pub fn start() {
+/// Installs the panic hook (once): a panic's message goes to `console.error` before the
+/// module traps. Every entry point calls it first (a `start` function would be exported
+/// to JavaScript as `start`).
+fn hook() {
     console_error_panic_hook::set_once();
 }
 
 /// One bundled policy document.
 #[derive(Clone, Debug, Serialize, Tsify)]
 pub struct PolicyInfo {
-    /// The policy id, e.g. `xian-2023` (what [`Plan::compile`] takes).
+    /// The policy id, e.g. `xian-2023` (what `Plan.compile` takes).
     pub id: String,
     /// The document's title, as published.
     pub title: String,
@@ -75,15 +76,16 @@ impl PolicyInfo {
 /// Every policy bundled with shequ, sorted by id.
 #[wasm_bindgen]
 pub fn policies() -> Result<Vec<Ts<PolicyInfo>>, JsValue> {
+    hook();
     let all = shequ::bundled::all().map_err(|e| js_sys::Error::new(&e.to_string()))?;
     all.iter()
         .map(|p| to_js(&PolicyInfo::of(p)).map(Ts::new_unchecked))
         .collect()
 }
 
-/// Options of [`Plan::compile`].
+/// Options of `Plan.compile`.
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CompileOptions {
     /// The date at which dated values and the force of documents are judged,
     /// `YYYY-MM-DD`.
@@ -133,7 +135,7 @@ impl Failure {
     }
 }
 
-/// A successful [`Plan::check`]: `{ok: true, findings}`.
+/// A successful `plan.check`: `{ok: true, findings}`.
 #[derive(Clone, Debug, Serialize, Tsify)]
 pub struct Checked {
     #[tsify(type = "true")]
@@ -205,6 +207,7 @@ impl Plan {
         #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue,
         opts: Ts<CompileOptions>,
     ) -> Result<JsValue, JsValue> {
+        hook();
         let ids = string_array(&ids)?;
         let opts = opts.to_rust().map_err(|e| {
             let why =
@@ -390,6 +393,7 @@ export interface Diagnostic {
     /// against a source text. Always returns the diagnostics, errors among them.
     #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
     pub fn lint(text: &str) -> Result<JsValue, JsValue> {
+        super::hook();
         let (_, diags) = shequ::lint::lint(text, "policy.toml", None);
         to_js(&diags)
     }
