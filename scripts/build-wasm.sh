@@ -137,13 +137,21 @@ for m in "${MODULES[@]}"; do
         echo "$hash" >"$WORK/$m/stamp"
     fi
     cp -r "$WORK/$m/bound" "$PKG/$m"
+    # wasm-bindgen declares `[Symbol.dispose]()` on classes, which needs TypeScript's
+    # esnext.disposable lib (TS 5.2+); say so in the declarations themselves, so that a
+    # project whose `lib` stops at ES2022 type-checks them without skipLibCheck.
+    for d in "$PKG/$m"/*/; do
+        sed -i '1i /// <reference lib="esnext.disposable" />' "$d$LIB.d.ts"
+    done
 done
 
 # --- 6. The package ------------------------------------------------------------------------
 phase "assembling $PKG"
 VERSION=$(awk -F'"' '/^\[workspace.package\]/ { p = 1 } p && /^version *=/ { print $2; exit }' Cargo.toml)
 for m in "${MODULES[@]}"; do
-    cp "$BW/js/index.d.ts" "$PKG/$m/index.d.ts"
+    cp "$BW/js/web.d.ts" "$PKG/$m/web/index.d.ts"
+    cp "$BW/js/noop.d.ts" "$PKG/$m/bundler/index.d.ts"
+    cp "$BW/js/noop.d.ts" "$PKG/$m/node/index.d.mts"
     cp "$BW/js/web.js" "$PKG/$m/web/index.js"
     cp "$BW/js/bundler.js" "$PKG/$m/bundler/index.js"
     cp "$BW/js/node.mjs" "$PKG/$m/node/index.mjs"

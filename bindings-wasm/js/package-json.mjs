@@ -5,7 +5,9 @@
 //   node    → require: the CommonJS build (nodejs target); import: an ES wrapper over it
 //   webpack → the bundler target (webpack itself sets "browser" too, so this comes first)
 //   browser, default → the web target (ES module; `await init()` fetches the .wasm)
-// TypeScript sees node/shequ_wasm.d.ts for `require` and index.d.ts (with `init`) otherwise.
+// Each entry has its own types beside it: the web one declares `init(input?)` with the DOM's
+// types; the Node ESM and bundler ones an `init` that does nothing; `require` gets
+// wasm-bindgen's declarations as they are.
 const version = process.argv[2];
 if (!version) {
     console.error("usage: node package-json.mjs VERSION");
@@ -14,12 +16,12 @@ if (!version) {
 
 const entry = (m) => ({
     node: {
-        import: { types: `./${m}/index.d.ts`, default: `./${m}/node/index.mjs` },
+        import: { types: `./${m}/node/index.d.mts`, default: `./${m}/node/index.mjs` },
         require: { types: `./${m}/node/shequ_wasm.d.ts`, default: `./${m}/node/shequ_wasm.js` },
     },
-    webpack: { types: `./${m}/index.d.ts`, default: `./${m}/bundler/index.js` },
-    browser: { types: `./${m}/index.d.ts`, default: `./${m}/web/index.js` },
-    default: { types: `./${m}/index.d.ts`, default: `./${m}/web/index.js` },
+    webpack: { types: `./${m}/bundler/index.d.ts`, default: `./${m}/bundler/index.js` },
+    browser: { types: `./${m}/web/index.d.ts`, default: `./${m}/web/index.js` },
+    default: { types: `./${m}/web/index.d.ts`, default: `./${m}/web/index.js` },
 });
 
 const pkg = {
@@ -30,7 +32,7 @@ const pkg = {
     license: "MIT OR Apache-2.0",
     repository: "https://example.invalid/shequ",
     main: "./form/node/shequ_wasm.js",
-    types: "./form/index.d.ts",
+    types: "./form/node/shequ_wasm.d.ts",
     exports: {
         ".": entry("form"),
         "./editor": entry("editor"),
