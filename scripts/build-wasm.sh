@@ -12,7 +12,7 @@
 #      (default features) and the editor module (`--features editor`);
 #   5. runs wasm-bindgen for the bundler, web and nodejs targets, and `wasm-opt -Oz` on the
 #      module (wasm-bindgen emits the same .wasm for the three targets, so it is optimised
-#      once and copied);
+#      once and copied; the two modules are optimised in parallel);
 #   6. assembles pkg/: package.json (exports `shequ` → form, `shequ/editor` → editor, with
 #      conditions for Node require/import, webpack and browsers), the ESM entry points from
 #      bindings-wasm/js/, and a README;
@@ -98,6 +98,7 @@ OUT=$(wasm_out_dir "$PROFILE")
 mkdir -p "$WORK"
 rm -rf "$PKG"
 mkdir -p "$PKG"
+# 4. Both cargo builds first (the second reuses every dependency of the first).
 for m in "${MODULES[@]}"; do
     feats=${FEATURES[$m]}
     phase "$m module: cargo build --profile $PROFILE${feats:+ --features $feats}"
@@ -107,35 +108,51 @@ for m in "${MODULES[@]}"; do
     [ -f "$raw" ] || wasm_die "cargo reported success but $raw does not exist"
     mkdir -p "$WORK/$m"
     cp "$raw" "$WORK/$m/$LIB.wasm"
+done
 
+# 5. Bind each changed module, then optimise them side by side (wasm-opt is the slow step,
+#    single-threaded per module here; the machines have 2 cores).
+opt_pids=()
+opt_mods=()
+for m in "${MODULES[@]}"; do
     hash=$(cat "$WORK/$m/$LIB.wasm" "$WASM_BINDGEN" "$WASM_OPT" <(echo "$OPT_FLAGS") | sha256sum | cut -d' ' -f1)
     if [ -f "$WORK/$m/stamp" ] && [ "$(cat "$WORK/$m/stamp")" = "$hash" ] && [ -d "$WORK/$m/bound" ]; then
         phase "$m module unchanged since the last build: reusing its bound, optimised files"
-    else
-        rm -rf "$WORK/$m/bound" "$WORK/$m/stamp"
-        for t in "${!TARGET_DIR[@]}"; do
-            "$WASM_BINDGEN" --target "$t" --out-dir "$WORK/$m/bound/${TARGET_DIR[$t]}" --out-name "$LIB" "$WORK/$m/$LIB.wasm" \
-                || wasm_die "wasm-bindgen --target $t failed for the $m module"
-        done
-        # The three targets embed the same module; check that, then optimise it once.
-        ref="$WORK/$m/bound/web/${LIB}_bg.wasm"
-        for d in node bundler; do
-            cmp -s "$ref" "$WORK/$m/bound/$d/${LIB}_bg.wasm" \
-                || wasm_die "wasm-bindgen made different modules for web and $d; optimise each"
-        done
-        phase "$m module: wasm-opt $OPT_FLAGS"
-        # The features Rust enables by default for wasm32 (since 1.82): binaryen must accept
-        # them (reference types carry wasm-bindgen's externref table).
-        "$WASM_OPT" $OPT_FLAGS \
-            --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-            --enable-sign-ext --enable-reference-types --enable-multivalue \
-            -o "$WORK/$m/${LIB}_bg.opt.wasm" "$ref" \
-            || wasm_die "wasm-opt failed for the $m module"
-        for d in web node bundler; do
-            cp "$WORK/$m/${LIB}_bg.opt.wasm" "$WORK/$m/bound/$d/${LIB}_bg.wasm"
-        done
-        echo "$hash" >"$WORK/$m/stamp"
+        continue
     fi
+    rm -rf "$WORK/$m/bound" "$WORK/$m/stamp"
+    for t in "${!TARGET_DIR[@]}"; do
+        "$WASM_BINDGEN" --target "$t" --out-dir "$WORK/$m/bound/${TARGET_DIR[$t]}" --out-name "$LIB" "$WORK/$m/$LIB.wasm" \
+            || wasm_die "wasm-bindgen --target $t failed for the $m module"
+    done
+    # The three targets embed the same module; check that, then optimise it once.
+    ref="$WORK/$m/bound/web/${LIB}_bg.wasm"
+    for d in node bundler; do
+        cmp -s "$ref" "$WORK/$m/bound/$d/${LIB}_bg.wasm" \
+            || wasm_die "wasm-bindgen made different modules for web and $d; optimise each"
+    done
+    echo "$hash" >"$WORK/$m/hash"
+    phase "$m module: wasm-opt $OPT_FLAGS"
+    # The features Rust enables by default for wasm32 (since 1.82): binaryen must accept
+    # them (reference types carry wasm-bindgen's externref table).
+    "$WASM_OPT" $OPT_FLAGS \
+        --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-reference-types --enable-multivalue \
+        -o "$WORK/$m/${LIB}_bg.opt.wasm" "$ref" &
+    opt_pids+=($!)
+    opt_mods+=("$m")
+done
+for i in "${!opt_pids[@]}"; do
+    m=${opt_mods[$i]}
+    wait "${opt_pids[$i]}" || wasm_die "wasm-opt failed for the $m module"
+    for d in web node bundler; do
+        cp "$WORK/$m/${LIB}_bg.opt.wasm" "$WORK/$m/bound/$d/${LIB}_bg.wasm"
+    done
+    mv "$WORK/$m/hash" "$WORK/$m/stamp"
+done
+[ "${#opt_pids[@]}" -eq 0 ] || phase "wasm-opt done"
+
+for m in "${MODULES[@]}"; do
     cp -r "$WORK/$m/bound" "$PKG/$m"
     # wasm-bindgen declares `[Symbol.dispose]()` on classes, which needs TypeScript's
     # esnext.disposable lib (TS 5.2+); say so in the declarations themselves, so that a
