@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: help demo test fmt fmt-check clippy unit lint-policies bench-build bench wasm-check
+.PHONY: help demo test fmt fmt-check clippy unit lint-policies bench-build bench wasm-check wasm wasm-test browser-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,3 +37,12 @@ bench: ## run the criterion benchmarks (several minutes; see benches/README.md)
 
 wasm-check: ## build the core for wasm32-unknown-unknown (installs Debian's toolchain if needed)
 	bash scripts/check-wasm.sh
+
+wasm: ## build the npm package `shequ` (WebAssembly, form + editor modules) into bindings-wasm/pkg
+	bash scripts/build-wasm.sh
+
+browser-deps: ## install Chromium, a Chinese font and playwright-core for the browser test
+	bash scripts/browser-deps.sh
+
+wasm-test: wasm browser-deps ## test the built package: Node (import, require), TypeScript types, a browser page
+	bash scripts/wasm-test.sh
