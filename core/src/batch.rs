@@ -116,6 +116,21 @@ impl Columns {
         self.len == 0
     }
 
+    /// The rows `start..end` as a batch of their own (to evaluate a large batch in parts).
+    pub fn slice(&self, start: usize, end: usize) -> Columns {
+        let end = end.min(self.len);
+        let start = start.min(end);
+        let part = |v: &Stored| match v {
+            Stored::Num(x) => Stored::Num(x.get(start..end).unwrap_or_default().to_vec()),
+            Stored::Flag(x) => Stored::Flag(x.get(start..end).unwrap_or_default().to_vec()),
+            Stored::Val(x) => Stored::Val(x.get(start..end).unwrap_or_default().to_vec()),
+        };
+        Columns {
+            len: end - start,
+            cols: self.cols.iter().map(|(f, c)| (*f, part(c))).collect(),
+        }
+    }
+
     /// Adds a column by field id or Chinese header. Numbers for whole fields must be
     /// whole; categories are checked; nothing is coerced silently.
     pub fn add(&mut self, name: &str, col: Column) -> Result<(), ColumnError> {

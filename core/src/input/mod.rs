@@ -526,9 +526,7 @@ pub type Problem = (&'static str, String, Option<String>);
 /// What a column's header means: a field (and whether its shares are in percent
 /// points), `None` for a pass-through column, or why it cannot be used (a code, a message
 /// and a help line): the reading every surface shares.
-pub fn classify_header(
-    h: &str,
-) -> Result<Mapped, Problem> {
+pub fn classify_header(h: &str) -> Result<Mapped, Problem> {
     map_header(h.trim(), "column")
 }
 

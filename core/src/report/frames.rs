@@ -231,30 +231,102 @@ struct Long {
     counted: Vec<Option<u64>>,
 }
 
+/// The fixed vocabularies of a plan's categorical columns, so that every chunk of a table
+/// has the same dictionaries (its values in a stable order).
+#[derive(Clone, Debug)]
+pub struct Vocab {
+    policies: Vec<String>,
+    rules: Vec<String>,
+    clauses: Vec<String>,
+    fields: Vec<String>,
+    quotes: Vec<String>,
+    payers: Vec<String>,
+    payer_names: Vec<String>,
+    outcomes: Vec<String>,
+}
+
+impl Vocab {
+    /// The vocabularies of a plan (payer names in `lang`).
+    pub fn of(plan: &Plan, lang: lang::Lang) -> Vocab {
+        let mut v = Vocab {
+            policies: Vec::new(),
+            rules: Vec::new(),
+            clauses: Vec::new(),
+            fields: crate::field::FIELDS
+                .iter()
+                .map(|f| f.id.to_string())
+                .collect(),
+            quotes: Vec::new(),
+            payers: Vec::new(),
+            payer_names: Vec::new(),
+            outcomes: Vec::new(),
+        };
+        let add = |list: &mut Vec<String>, x: &str| {
+            if !list.iter().any(|y| y == x) {
+                list.push(x.to_string());
+            }
+        };
+        for p in plan.policies() {
+            add(&mut v.policies, &p.meta.id.0);
+        }
+        for rr in plan.rule_refs() {
+            let Some((_, r)) = plan.rule(rr) else {
+                continue;
+            };
+            add(&mut v.rules, plan.rule_id(rr));
+            add(&mut v.clauses, &r.clause);
+            add(&mut v.quotes, &r.quote);
+            if let Shape::Money(m) = &r.shape {
+                for py in &m.payers {
+                    add(&mut v.payers, &py.id);
+                    add(
+                        &mut v.payer_names,
+                        match lang {
+                            lang::Lang::Zh => &py.name,
+                            lang::Lang::En => py.name_en.as_deref().unwrap_or(&py.name),
+                        },
+                    );
+                }
+            }
+            if let Some(m) = r.shape.measure() {
+                for (id, _) in m.def().values {
+                    add(&mut v.outcomes, id);
+                }
+            }
+        }
+        v
+    }
+}
+
+fn fixed(values: &[String]) -> CatBuilder {
+    let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+    CatBuilder::with(&refs)
+}
+
 impl Long {
-    fn new(cap: usize) -> Long {
+    fn new(cap: usize, v: &Vocab) -> Long {
         Long {
             row: Vec::with_capacity(cap),
             name: Vec::with_capacity(cap),
-            policy: CatBuilder::default(),
-            rule: CatBuilder::default(),
-            clause: CatBuilder::default(),
+            policy: fixed(&v.policies),
+            rule: fixed(&v.rules),
+            clause: fixed(&v.clauses),
             status: CatBuilder::with(&STATUSES),
             reason: CatBuilder::with(&REASONS),
             strength: CatBuilder::with(&STRENGTHS),
             grade: CatBuilder::with(&GRADES),
-            measure: CatBuilder::default(),
+            measure: fixed(&v.fields),
             actual: Vec::with_capacity(cap),
-            actual_outcome: CatBuilder::default(),
+            actual_outcome: fixed(&v.outcomes),
             required_min: Vec::with_capacity(cap),
             required_max: Vec::with_capacity(cap),
             shortfall: Vec::with_capacity(cap),
             remedy_action: CatBuilder::with(&ACTIONS),
-            remedy_field: CatBuilder::default(),
+            remedy_field: fixed(&v.fields),
             remedy_amount: Vec::with_capacity(cap),
             remedy: Vec::with_capacity(cap),
             message: Vec::with_capacity(cap),
-            quote: CatBuilder::default(),
+            quote: fixed(&v.quotes),
             group: Vec::new(),
             counted: Vec::new(),
         }
@@ -383,15 +455,15 @@ struct Money {
 }
 
 impl Money {
-    fn new() -> Money {
+    fn new(v: &Vocab) -> Money {
         Money {
             row: Vec::new(),
             name: Vec::new(),
-            policy: CatBuilder::default(),
-            rule: CatBuilder::default(),
+            policy: fixed(&v.policies),
+            rule: fixed(&v.rules),
             status: CatBuilder::with(&STATUSES),
-            payer: CatBuilder::default(),
-            payer_name: CatBuilder::default(),
+            payer: fixed(&v.payers),
+            payer_name: fixed(&v.payer_names),
             share: Vec::new(),
             total_fen: Vec::new(),
             amount_fen: Vec::new(),
@@ -466,9 +538,83 @@ impl Money {
     }
 }
 
-/// Everything a roster in columns gives beyond its wide table, from one pass of the full
-/// evaluator (each finding with its requirement and remedy): the long table, money per
-/// community and payer, and the run's roster-level results and summary.
+/// One pass of the full evaluator over a batch (each finding with its requirement and
+/// remedy), giving the long table and the money per community and payer in chunks (so a
+/// binding converts each chunk and drops it: memory stays that of the output), while the
+/// run's roster accumulators and summary take every row in.
+pub struct FullRun<'p> {
+    plan: &'p Plan,
+    run: super::Run<'p>,
+    vocab: Vocab,
+    style: Style,
+    messages: bool,
+    long: Long,
+    money: Money,
+    rec: crate::record::Record,
+}
+
+impl<'p> FullRun<'p> {
+    /// A pass of a plan with options; `messages` adds the `remedy` and `message`
+    /// sentences in `style`'s language.
+    pub fn new(plan: &'p Plan, opts: &Options, style: Style, messages: bool) -> FullRun<'p> {
+        let vocab = Vocab::of(plan, style.lang);
+        FullRun {
+            plan,
+            run: super::Run::new(plan, opts),
+            long: Long::new(0, &vocab),
+            money: Money::new(&vocab),
+            vocab,
+            style,
+            messages,
+            rec: crate::record::Record::new(),
+        }
+    }
+
+    /// Evaluates rows `start..end` of a batch (row numbers in the tables are
+    /// `offset + i + 1`); `bad` marks rows with refused cells (indexed like `cols`).
+    pub fn add(&mut self, cols: &Columns, start: usize, end: usize, offset: usize, bad: &[bool]) {
+        let name_field = crate::field::known().name;
+        for i in start..end.min(cols.len()) {
+            cols.fill_record(i, &mut self.rec);
+            let index = offset + i + 1;
+            let row = u64::try_from(index).unwrap_or(u64::MAX);
+            let (res, _) = self.run.record(
+                &self.rec,
+                index,
+                index,
+                bad.get(i).copied().unwrap_or(false),
+            );
+            let name = self.rec.text(name_field);
+            for f in &res.findings {
+                self.long.push(
+                    self.plan,
+                    self.messages.then_some(self.style),
+                    Some(row),
+                    name,
+                    f,
+                );
+            }
+            for o in &res.obligations {
+                self.money.push(self.plan, self.style.lang, row, name, o);
+            }
+        }
+    }
+
+    /// The long table and the money table of the rows added since the last call.
+    pub fn take(&mut self) -> (Frame, Frame) {
+        let long = std::mem::replace(&mut self.long, Long::new(0, &self.vocab));
+        let money = std::mem::replace(&mut self.money, Money::new(&self.vocab));
+        (long.done(self.messages, false), money.done())
+    }
+
+    /// Ends the pass: the roster-level findings, accumulators and summary.
+    pub fn finish(self) -> Finished {
+        self.run.finish()
+    }
+}
+
+/// Everything a roster in columns gives beyond its wide table, in one piece (see
+/// [`FullRun`] to build it in chunks).
 #[derive(Clone, Debug)]
 pub struct Full {
     pub long: Frame,
@@ -477,9 +623,7 @@ pub struct Full {
 }
 
 /// Evaluates every row of a batch once: the long and money tables, the roster-level
-/// accumulators and the summary. `names` are the rows' names for the tables; `bad` marks
-/// rows with refused cells. `messages` adds the `remedy` and `message` sentences in
-/// `style`'s language.
+/// accumulators and the summary.
 pub fn full_tables(
     plan: &Plan,
     opts: &Options,
@@ -488,27 +632,12 @@ pub fn full_tables(
     style: Style,
     messages: bool,
 ) -> Full {
-    let n = cols.len();
-    let mut long = Long::new(n.saturating_mul(plan.rule_count().min(64)));
-    let mut money = Money::new();
-    let mut rec = crate::record::Record::new();
-    let mut run = super::Run::new(plan, opts);
-    let name_field = crate::field::known().name;
-    for i in 0..n {
-        cols.fill_record(i, &mut rec);
-        let row = u64::try_from(i + 1).unwrap_or(u64::MAX);
-        let (res, _) = run.record(&rec, i + 1, i + 1, bad.get(i).copied().unwrap_or(false));
-        let name = rec.text(name_field);
-        for f in &res.findings {
-            long.push(plan, messages.then_some(style), Some(row), name, f);
-        }
-        for o in &res.obligations {
-            money.push(plan, style.lang, row, name, o);
-        }
-    }
+    let mut run = FullRun::new(plan, opts, style, messages);
+    run.add(cols, 0, cols.len(), 0, bad);
+    let (long, money) = run.take();
     Full {
-        long: long.done(messages, false),
-        money: money.done(),
+        long,
+        money,
         done: run.finish(),
     }
 }
@@ -561,7 +690,7 @@ pub fn wide_table(plan: &Plan, b: &BatchResult) -> Frame {
 
 /// The roster-level findings as a long table (with `group` and `counted`).
 pub fn roster_table(plan: &Plan, done: &Finished, style: Style, messages: bool) -> Frame {
-    let mut long = Long::new(done.roster.len());
+    let mut long = Long::new(done.roster.len(), &Vocab::of(plan, style.lang));
     for f in &done.roster {
         long.push(plan, messages.then_some(style), None, None, f);
     }
