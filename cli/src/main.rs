@@ -355,16 +355,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Cmd::Policies { json } => {
             let all = bundled::all().map_err(|e| e.to_string())?;
             if json {
-                let v: Vec<_> = all
-                    .iter()
-                    .map(|p| {
-                        serde_json::json!({
-                            "id": p.meta.id, "title": p.meta.title, "title_en": p.meta.title_en, "issuer": p.meta.issuer,
-                            "document_number": p.meta.document_number, "published": p.meta.published, "status": p.meta.status,
-                            "jurisdiction": p.meta.jurisdiction, "rules": p.rules.len(), "not_checkable": p.not_checkable.len(),
-                        })
-                    })
-                    .collect();
+                let v = bundled::infos().map_err(|e| e.to_string())?;
                 print(&(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"))?;
             } else {
                 let mut s = String::new();
@@ -389,50 +380,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Cmd::Explain { target, lang } => {
             let lang: Lang = lang.into();
-            let (pid, rid) = match target.split_once('/') {
-                Some((a, b)) => (a, Some(b)),
-                None => (target.as_str(), None),
+            // a policy's own id, or a clause ID looked up in every bundled policy
+            let policies = match target.split_once('/') {
+                Some((pid, _)) => bundled::plan(&[pid])
+                    .map_err(|e| e.to_string())?
+                    .policies()
+                    .to_vec(),
+                None => bundled::all().map_err(|e| e.to_string())?,
             };
-            let plan = bundled::plan(&[pid]).map_err(|e| e.to_string())?;
-            let p = plan
-                .policies()
-                .iter()
-                .find(|p| p.meta.id.0 == pid)
-                .ok_or("no policy")?;
-            let mut s = String::new();
-            match rid {
-                Some(r) if p.rule(r).is_none() && p.rules.iter().any(|x| x.clause == r) => {
-                    // a clause ID (e.g. `B-8`): every rule that encodes it
-                    for rule in p.rules.iter().filter(|x| x.clause == r) {
-                        s.push_str(&lang::explain_rule(p, rule, lang));
-                        s.push('\n');
-                    }
-                }
-                Some(r) => {
-                    let rule = p.rule(r).ok_or_else(|| {
-                        let ids: Vec<&str> = p.rules.iter().map(|x| x.id.0.as_str()).collect();
-                        format!("`{pid}` has no rule `{r}`; its rules: {}", ids.join(", "))
-                    })?;
-                    s.push_str(&lang::explain_rule(p, rule, lang));
-                }
-                None => {
-                    s.push_str(&format!(
-                        "{} · {} · {} · {}\n\n",
-                        p.meta.id, p.meta.title, p.meta.issuer, p.meta.published
-                    ));
-                    for rule in &p.rules {
-                        s.push_str(&lang::explain_rule(p, rule, lang));
-                        s.push('\n');
-                    }
-                    for nc in &p.not_checkable {
-                        s.push_str(&format!(
-                            "{}  ({}) {}\n  「{}」\n\n",
-                            nc.clause, nc.reason, nc.note, nc.quote
-                        ));
-                    }
-                }
-            }
-            print(&s)?;
+            print(&lang::explain_target(&policies, &target, lang)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Validate {

@@ -1015,6 +1015,57 @@ pub fn known() -> &'static Known {
     })
 }
 
+/// A field as the surfaces list it (`shequ fields`, Python's `fields()`, the browser's
+/// form builder).
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FieldInfo {
+    /// English id.
+    pub id: &'static str,
+    /// The usual Chinese header.
+    pub zh: &'static str,
+    /// A short English label.
+    pub en: &'static str,
+    /// Other headers accepted for it.
+    pub aliases: &'static [&'static str],
+    pub unit: Unit,
+    /// The unit's name in policy files (`households`, `m2` …).
+    pub unit_name: &'static str,
+    /// Only whole values make sense.
+    pub whole: bool,
+    /// For categories: each value's id and Chinese words.
+    pub values: Vec<FieldValue>,
+}
+
+/// One value of a category field.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FieldValue {
+    pub id: &'static str,
+    pub zh: &'static [&'static str],
+}
+
+/// Every field, in catalogue order.
+pub fn catalogue() -> Vec<FieldInfo> {
+    FIELDS
+        .iter()
+        .map(|f| FieldInfo {
+            id: f.id,
+            zh: f.zh,
+            en: f.en,
+            aliases: f.aliases,
+            unit: f.unit,
+            unit_name: f.unit.name(),
+            whole: f.whole,
+            values: f
+                .values
+                .iter()
+                .map(|(id, zh)| FieldValue { id, zh })
+                .collect(),
+        })
+        .collect()
+}
+
 /// Number of fields; records are arrays of this length.
 pub fn field_count() -> usize {
     FIELDS.len()

@@ -1521,3 +1521,75 @@ pub fn required_short(plan: &Plan, f: &Finding, lang: Lang) -> String {
     let _ = Required::clone;
     requirement_text(plan, f, lang)
 }
+
+/// What a target asks to be explained, in words: `POLICY` (every rule and the clauses
+/// accounted for without one), `POLICY/RULE`, `POLICY/CLAUSE` (every rule encoding the
+/// clause) or a bare clause ID such as `Y-10` (looked up in every policy given). `Err`
+/// says what exists when nothing matches.
+pub fn explain_target(policies: &[Policy], target: &str, lang: Lang) -> Result<String, String> {
+    let mut s = String::new();
+    let rules_of = |p: &Policy, clause: &str, s: &mut String| {
+        for rule in p.rules.iter().filter(|x| x.clause == clause) {
+            s.push_str(&explain_rule(p, rule, lang));
+            s.push('\n');
+        }
+    };
+    match target.split_once('/') {
+        Some((pid, r)) => {
+            let p = policies
+                .iter()
+                .find(|p| p.meta.id.0 == pid)
+                .ok_or_else(|| format!("no policy has the id `{pid}`"))?;
+            if let Some(rule) = p.rule(r) {
+                s.push_str(&explain_rule(p, rule, lang));
+            } else if p.rules.iter().any(|x| x.clause == r) {
+                rules_of(p, r, &mut s);
+            } else {
+                let ids: Vec<&str> = p.rules.iter().map(|x| x.id.0.as_str()).collect();
+                return Err(format!(
+                    "`{pid}` has no rule or clause `{r}`; its rules: {}",
+                    ids.join(", ")
+                ));
+            }
+        }
+        None => {
+            if let Some(p) = policies.iter().find(|p| p.meta.id.0 == target) {
+                let _ = writeln!(
+                    s,
+                    "{} · {} · {} · {}\n",
+                    p.meta.id, p.meta.title, p.meta.issuer, p.meta.published
+                );
+                for rule in &p.rules {
+                    s.push_str(&explain_rule(p, rule, lang));
+                    s.push('\n');
+                }
+                for nc in &p.not_checkable {
+                    let _ = writeln!(
+                        s,
+                        "{}  ({}) {}\n  「{}」\n",
+                        nc.clause, nc.reason, nc.note, nc.quote
+                    );
+                }
+            } else {
+                for p in policies {
+                    rules_of(p, target, &mut s);
+                    for nc in p.not_checkable.iter().filter(|n| n.clause == target) {
+                        let _ = writeln!(
+                            s,
+                            "{} · {}  ({}) {}\n  「{}」\n",
+                            p.meta.id, nc.clause, nc.reason, nc.note, nc.quote
+                        );
+                    }
+                }
+                if s.is_empty() {
+                    let ids: Vec<&str> = policies.iter().map(|p| p.meta.id.0.as_str()).collect();
+                    return Err(format!(
+                        "`{target}` is neither a policy nor a clause ID of one; policies: {}",
+                        ids.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    Ok(s)
+}

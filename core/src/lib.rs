@@ -150,6 +150,44 @@ pub mod bundled {
         FILES.iter().map(|(f, t)| load_policy(t, f)).collect()
     }
 
+    /// A bundled policy as listed (`shequ policies`, Python's `policies()`).
+    #[derive(Clone, Debug, serde::Serialize)]
+    pub struct Info {
+        pub id: String,
+        pub title: String,
+        pub title_en: Option<String>,
+        pub issuer: String,
+        pub document_number: Option<String>,
+        pub published: crate::Date,
+        pub status: crate::model::DocStatus,
+        pub jurisdiction: String,
+        pub builds_on: Vec<String>,
+        /// Number of rules.
+        pub rules: usize,
+        /// Clauses accounted for without a rule.
+        pub not_checkable: usize,
+    }
+
+    /// Every bundled policy, as listed.
+    pub fn infos() -> Result<Vec<Info>, Error> {
+        Ok(all()?
+            .into_iter()
+            .map(|p| Info {
+                id: p.meta.id.0.clone(),
+                title: p.meta.title.clone(),
+                title_en: p.meta.title_en.clone(),
+                issuer: p.meta.issuer.clone(),
+                document_number: p.meta.document_number.clone(),
+                published: p.meta.published,
+                status: p.meta.status,
+                jurisdiction: p.meta.jurisdiction.clone(),
+                builds_on: p.meta.builds_on.iter().map(|b| b.0.clone()).collect(),
+                rules: p.rules.len(),
+                not_checkable: p.not_checkable.len(),
+            })
+            .collect())
+    }
+
     /// The text of a bundled policy file.
     pub fn text(id: &str) -> Option<&'static str> {
         let file = format!("policies/{id}.toml");
