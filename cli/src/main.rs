@@ -577,30 +577,12 @@ fn check(
         return Err("`--wide` goes with `--format csv`".into());
     }
     // first pass: every problem, every column, the hash
-    let (hashing, hash) = shequ::hash::HashingReader::new(source.open()?);
-    let scan = input::scan(hashing, fmt, &fname).map_err(|e| e.to_string())?;
+    let first =
+        report::stream::first_pass(source.open()?, fmt, &fname).map_err(|e| e.to_string())?;
+    let scan = &first.scan;
     if scan.error_count() > 0 && !keep_going {
-        let mut msg = String::new();
-        for e in &scan.errors {
-            msg.push_str(&e.to_string());
-            msg.push('\n');
-        }
-        if scan.more_errors > 0 {
-            msg.push_str(&format!("… and {} more problems\n", scan.more_errors));
-        }
-        msg.push_str(&format!(
-            "{} problem(s) in {} of {} rows; fix them, or pass `--keep-going` to evaluate the rows with the bad cells counted as missing",
-            scan.error_count(),
-            scan.rows_with_errors,
-            scan.rows
-        ));
-        return Err(msg);
+        return Err(report::stream::problems_message(scan));
     }
-    let (bytes, sha256) = {
-        let h = hash.borrow();
-        (h.len(), h.clone().finish())
-    };
-    let input_out = report::InputOut::of_scan(&fname, fmt, sha256, bytes, &scan);
     let extra: Vec<String> = scan
         .columns
         .iter()
@@ -652,48 +634,23 @@ fn check(
             Box::new(report::csv::WideSink::new(out, fields, extra, true).map_err(out_err)?)
         }
     };
-    let w = report::Writer::new(plan, opts, style);
-    let mut reader = input::Reader::new(source.open()?, fmt, &fname).map_err(|e| e.to_string())?;
-    let mut run = report::Run::new(plan, opts);
-    let mut row = input::Row::default();
-    let mut skipped = Vec::new();
-    let mut written = 0usize;
-    let mut failed = false;
-    let result = (|| -> std::io::Result<()> {
-        sink.head(&w)?;
-        while let Some(next) = reader.next_into(&mut row).map_err(std::io::Error::other)? {
-            match next {
-                input::Next::Row => {
-                    let (res, issues) = run.row(&row);
-                    failed |= res.findings.iter().any(|f| f.status == shequ::Status::Fail);
-                    sink.community(&w, &row, res, issues)?;
-                    written += 1;
-                }
-                input::Next::Skipped(s) => skipped.push(s),
-            }
+    let written = match report::stream::second_pass(
+        plan,
+        opts,
+        style,
+        source.open()?,
+        fmt,
+        &fname,
+        &first,
+        sink.as_mut(),
+    ) {
+        Ok(w) => w,
+        Err(report::stream::PassError::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Ok(ExitCode::SUCCESS)
         }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        return match e.kind() {
-            std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-            _ => Err(format!("cannot write the report: {e}")),
-        };
-    }
-    let done = run.finish();
-    failed |= done.roster.iter().any(|f| f.status == shequ::Status::Fail);
-    if let Err(e) = sink.tail(&w, &done, &skipped, Some(&input_out)) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("cannot write the report: {e}"));
-        }
-    }
-    if written != scan.rows || skipped.len() != scan.skipped.len() {
-        return Err(format!(
-            "`{fname}` changed while it was read: {} data rows the first time, {written} the second; the report is incomplete",
-            scan.rows
-        ));
-    }
-    Ok(if fail_on_violation && failed {
+        Err(e) => return Err(format!("`{fname}`: {e}")),
+    };
+    Ok(if fail_on_violation && written.failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

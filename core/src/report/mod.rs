@@ -17,6 +17,7 @@
 pub mod csv;
 pub mod frames;
 pub mod json;
+pub mod stream;
 pub mod table;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,126 @@
+//! A roster read as a stream, in two passes: the first finds every problem, every column,
+//! the input's hash and size; the second evaluates and writes, row by row. The command
+//! and the Python package both go through here, so their reports of a file are the same.
+
+use std::io::Read;
+
+use super::{InputOut, Run, Sink, Style, Writer};
+use crate::eval::{Options, Plan, Status};
+use crate::input::{self, Format, InputError, Next, Row, Scan, Skipped};
+
+/// What the first pass found.
+#[derive(Clone, Debug)]
+pub struct FirstPass {
+    pub scan: Scan,
+    pub input: InputOut,
+}
+
+/// Reads a roster through once: every bad cell, every column, its SHA-256 and size.
+pub fn first_pass(src: impl Read, format: Format, name: &str) -> Result<FirstPass, InputError> {
+    let (hashing, hash) = crate::hash::HashingReader::new(src);
+    let scan = input::scan(hashing, format, name)?;
+    let (bytes, sha256) = {
+        let h = hash.borrow();
+        (h.len(), h.clone().finish())
+    };
+    let input = InputOut::of_scan(name, format, sha256, bytes, &scan);
+    Ok(FirstPass { scan, input })
+}
+
+/// What the second pass wrote.
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    /// Data rows written.
+    pub rows: usize,
+    pub skipped: Vec<Skipped>,
+    /// Whether any finding failed (a community's or a roster-level one).
+    pub failed: bool,
+}
+
+/// Why the second pass stopped.
+#[derive(Debug)]
+pub enum PassError {
+    /// The input could not be read.
+    Input(InputError),
+    /// The report could not be written (a closed pipe is one).
+    Write(std::io::Error),
+    /// The input was not the same as in the first pass.
+    Changed { first: usize, second: usize },
+}
+
+impl std::fmt::Display for PassError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PassError::Input(e) => write!(f, "{e}"),
+            PassError::Write(e) => write!(f, "cannot write the report: {e}"),
+            PassError::Changed { first, second } => write!(
+                f,
+                "the input changed while it was read: {first} data rows the first time, {second} the second; the report is incomplete"
+            ),
+        }
+    }
+}
+
+/// Evaluates a roster row by row into a sink: every data row once, in order, the skipped
+/// rows listed, and the first pass's provenance in the tail. Rows must come out as many
+/// as the first pass counted, or the pass fails.
+pub fn second_pass(
+    plan: &Plan,
+    opts: &Options,
+    style: Style,
+    src: impl Read,
+    format: Format,
+    name: &str,
+    first: &FirstPass,
+    sink: &mut dyn Sink,
+) -> Result<Written, PassError> {
+    let w = Writer::new(plan, opts, style);
+    let mut reader = input::Reader::new(src, format, name).map_err(PassError::Input)?;
+    let mut run = Run::new(plan, opts);
+    let mut row = Row::default();
+    let mut out = Written::default();
+    sink.head(&w).map_err(PassError::Write)?;
+    while let Some(next) = reader.next_into(&mut row).map_err(PassError::Input)? {
+        match next {
+            Next::Row => {
+                let (res, issues) = run.row(&row);
+                out.failed |= res.findings.iter().any(|f| f.status == Status::Fail);
+                sink.community(&w, &row, res, issues)
+                    .map_err(PassError::Write)?;
+                out.rows += 1;
+            }
+            Next::Skipped(s) => out.skipped.push(s),
+        }
+    }
+    let done = run.finish();
+    out.failed |= done.roster.iter().any(|f| f.status == Status::Fail);
+    sink.tail(&w, &done, &out.skipped, Some(&first.input))
+        .map_err(PassError::Write)?;
+    if out.rows != first.scan.rows || out.skipped.len() != first.scan.skipped.len() {
+        return Err(PassError::Changed {
+            first: first.scan.rows,
+            second: out.rows,
+        });
+    }
+    Ok(out)
+}
+
+/// The message listing every problem a first pass found (the first ones in full), and
+/// what to do.
+pub fn problems_message(scan: &Scan) -> String {
+    let mut msg = String::new();
+    for e in &scan.errors {
+        msg.push_str(&e.to_string());
+        msg.push('\n');
+    }
+    if scan.more_errors > 0 {
+        msg.push_str(&format!("… and {} more problems\n", scan.more_errors));
+    }
+    msg.push_str(&format!(
+        "{} problem(s) in {} of {} rows; fix them, or pass `--keep-going` to evaluate the rows with the bad cells counted as missing",
+        scan.error_count(),
+        scan.rows_with_errors,
+        scan.rows
+    ));
+    msg
+}
