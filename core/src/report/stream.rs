@@ -4,8 +4,8 @@
 
 use std::io::Read;
 
-use super::{InputOut, Run, Sink, Style, Writer};
-use crate::eval::{Options, Plan, Status};
+use super::{InputOut, Run, Sink, Writer};
+use crate::eval::Status;
 use crate::input::{self, Format, InputError, Next, Row, Scan, Skipped};
 
 /// What the first pass found.
@@ -65,27 +65,24 @@ impl std::fmt::Display for PassError {
 /// rows listed, and the first pass's provenance in the tail. Rows must come out as many
 /// as the first pass counted, or the pass fails.
 pub fn second_pass(
-    plan: &Plan,
-    opts: &Options,
-    style: Style,
+    w: &Writer<'_>,
     src: impl Read,
     format: Format,
     name: &str,
     first: &FirstPass,
     sink: &mut dyn Sink,
 ) -> Result<Written, PassError> {
-    let w = Writer::new(plan, opts, style);
     let mut reader = input::Reader::new(src, format, name).map_err(PassError::Input)?;
-    let mut run = Run::new(plan, opts);
+    let mut run = Run::new(w.plan, w.opts);
     let mut row = Row::default();
     let mut out = Written::default();
-    sink.head(&w).map_err(PassError::Write)?;
+    sink.head(w).map_err(PassError::Write)?;
     while let Some(next) = reader.next_into(&mut row).map_err(PassError::Input)? {
         match next {
             Next::Row => {
                 let (res, issues) = run.row(&row);
                 out.failed |= res.findings.iter().any(|f| f.status == Status::Fail);
-                sink.community(&w, &row, res, issues)
+                sink.community(w, &row, res, issues)
                     .map_err(PassError::Write)?;
                 out.rows += 1;
             }
@@ -94,7 +91,7 @@ pub fn second_pass(
     }
     let done = run.finish();
     out.failed |= done.roster.iter().any(|f| f.status == Status::Fail);
-    sink.tail(&w, &done, &out.skipped, Some(&first.input))
+    sink.tail(w, &done, &out.skipped, Some(&first.input))
         .map_err(PassError::Write)?;
     if out.rows != first.scan.rows || out.skipped.len() != first.scan.skipped.len() {
         return Err(PassError::Changed {
