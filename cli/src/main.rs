@@ -627,17 +627,13 @@ fn check(
         (OutFormat::Table, _) => Box::new(report::table::TableSink::new(out)),
         (OutFormat::Json, _) => Box::new(report::json::JsonSink::new(out)),
         (OutFormat::Jsonl, _) => Box::new(report::json::JsonLinesSink::new(out)),
-        (OutFormat::Csv, false) => {
+        // (the wide table went through the batch above)
+        (OutFormat::Csv, _) => {
             Box::new(report::csv::LongSink::new(out, extra, true).map_err(out_err)?)
-        }
-        (OutFormat::Csv, true) => {
-            Box::new(report::csv::WideSink::new(out, fields, extra, true).map_err(out_err)?)
         }
     };
     let written = match report::stream::second_pass(
-        plan,
-        opts,
-        style,
+        &report::Writer::new(plan, opts, style),
         source.open()?,
         fmt,
         &fname,
