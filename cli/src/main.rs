@@ -236,10 +236,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 None => today(),
             };
             let min_strength = match min_strength {
-                Some(s) => Some(Strength::parse(&s).ok_or_else(|| {
+                Some(s) => Some(Strength::from_user(&s).ok_or_else(|| {
                     let names: Vec<&str> = Strength::ALL.iter().map(|x| x.name()).collect();
                     format!(
-                        "`--min-strength {s}` is not a strength; use one of: {}",
+                        "`--min-strength {s}` is not a strength; use one of: {} (or a word such as 必须, 应当, 一般)",
                         names.join(", ")
                     )
                 })?),

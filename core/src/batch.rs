@@ -116,6 +116,50 @@ impl Columns {
         self.len == 0
     }
 
+    /// Appends the rows of another batch (a field one of them lacks is missing there).
+    pub fn append(&mut self, other: Columns) {
+        let (n, m) = (self.len, other.len);
+        let empty = |like: &Stored, len: usize| match like {
+            Stored::Num(_) => Stored::Num(vec![None; len]),
+            Stored::Flag(_) => Stored::Flag(vec![None; len]),
+            Stored::Val(_) => Stored::Val(vec![None; len]),
+        };
+        let mut theirs = other.cols;
+        for (f, mine) in &mut self.cols {
+            let pos = theirs.iter().position(|(g, _)| g == f);
+            let add = match pos {
+                Some(i) => theirs.swap_remove(i).1,
+                None => empty(mine, m),
+            };
+            match (mine, add) {
+                (Stored::Num(a), Stored::Num(b)) => a.extend(b),
+                (Stored::Flag(a), Stored::Flag(b)) => a.extend(b),
+                (Stored::Val(a), Stored::Val(b)) => a.extend(b),
+                (mine, _) => {
+                    // a field is stored one way only; keep the rows aligned
+                    let pad = empty(mine, m);
+                    match (mine, pad) {
+                        (Stored::Num(a), Stored::Num(b)) => a.extend(b),
+                        (Stored::Flag(a), Stored::Flag(b)) => a.extend(b),
+                        (Stored::Val(a), Stored::Val(b)) => a.extend(b),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        for (f, col) in theirs {
+            let mut c = empty(&col, n);
+            match (&mut c, col) {
+                (Stored::Num(a), Stored::Num(b)) => a.extend(b),
+                (Stored::Flag(a), Stored::Flag(b)) => a.extend(b),
+                (Stored::Val(a), Stored::Val(b)) => a.extend(b),
+                _ => {}
+            }
+            self.cols.push((f, c));
+        }
+        self.len = n + m;
+    }
+
     /// The rows `start..end` as a batch of their own (to evaluate a large batch in parts).
     pub fn slice(&self, start: usize, end: usize) -> Columns {
         let end = end.min(self.len);

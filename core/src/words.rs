@@ -57,6 +57,19 @@ impl Strength {
         Strength::ALL.into_iter().find(|x| x.name() == s)
     }
 
+    /// Reads a strength as a person writes it: its English name (`strict`) or one of its
+    /// source words in simplified or traditional characters (`应当`, `應`, `一般`, `必须`).
+    pub fn from_user(s: &str) -> Option<Strength> {
+        let t = s.trim();
+        if let Some(x) = Strength::parse(&t.to_lowercase()) {
+            return Some(x);
+        }
+        let simple = simplify(t);
+        Strength::ALL
+            .into_iter()
+            .find(|x| x.words().iter().any(|w| *w == simple))
+    }
+
     /// The source words that signal this level (simplified characters).
     pub fn words(self) -> &'static [&'static str] {
         match self {
