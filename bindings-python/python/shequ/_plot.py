@@ -34,7 +34,7 @@ def plot(res: Any, rule: Optional[str] = None, ax: Any = None) -> Any:
     left.invert_yaxis()
     left.set_xlim(0, 1)
     left.set_xlabel("share of the communities each rule judged")
-    left.legend(loc="lower right", fontsize="small")
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, fontsize="small", frameon=False)
     left.set_title("pass / fail per rule")
     band = _band(findings, rule)
     households = {}
@@ -43,7 +43,7 @@ def plot(res: Any, rule: Optional[str] = None, ax: Any = None) -> Any:
             households[f["row"]] = float(f["actual"])
     values = sorted(households.values())
     if values:
-        right.hist(values, bins=min(40, max(5, len(values) // 3)), color="#546e7a")
+        right.hist(values, bins=min(40, max(8, len(values) // 2)), color="#546e7a")
         if band is not None:
             lo, hi, label = band
             right.axvspan(lo, hi, color="#2e7d32", alpha=0.15, label=label)
@@ -61,6 +61,9 @@ def plot(res: Any, rule: Optional[str] = None, ax: Any = None) -> Any:
 def _band(findings: List[Dict[str, Any]], rule: Optional[str]) -> Any:
     for f in findings:
         if rule is not None and f["rule"] != rule:
+            continue
+        # a rule that judged the community (not one a local rule replaced)
+        if f["status"] in ("not_applicable", "missing_data"):
             continue
         if f["measure"] == "households" and f["required_min"] is not None and f["required_max"] is not None:
             return float(f["required_min"]), float(f["required_max"]), f"{f['rule']}: {f['required_min']}–{f['required_max']}"
