@@ -225,6 +225,42 @@ def pandas_verdicts(out: pd.DataFrame) -> Verdicts:
 
 
 # --------------------------------------------------------------------------------------
+# (a') shequ's Python package
+# --------------------------------------------------------------------------------------
+
+SHEQU_RULES = [f"xian-2023/{r}" for r in RULES] + ["bijie-2017/funding"]
+
+
+def shequ_python_wide(roster):
+    """`shequ.check(roster).wide`: from the caller's table to the caller's table, the
+    conversions in and out included (one thread, as every other tool here)."""
+    import shequ
+
+    return shequ.check(
+        roster, policies=["xian-2023", "bijie-2017"], rules=SHEQU_RULES, as_of="2024-06-30", threads=1
+    ).wide
+
+
+def shequ_python_verdicts(wide) -> Verdicts:
+    import pyarrow as pa
+
+    t = wide if isinstance(wide, pa.Table) else pa.Table.from_pandas(wide, preserve_index=False)
+
+    def col(name):
+        return t.column(name).to_pylist()
+
+    def hundredths(name):
+        return [None if v is None else int(v * 100) for v in col(name)]
+
+    return Verdicts(
+        ids=col("id"),
+        status=[[str(x) for x in col(f"xian-2023/{r}")] for r in RULES],
+        short=[hundredths(f"xian-2023/{r}:shortfall") for r in RULES],
+        funding=[col(f"bijie-2017/funding:{p}_fen") for p in ("total", "city", "county")],
+    )
+
+
+# --------------------------------------------------------------------------------------
 # (b) OpenFisca
 # --------------------------------------------------------------------------------------
 
@@ -846,7 +882,7 @@ def check(name: str, lines: list[str], reference: list[str], ref_name: str = "sh
 
 def versions() -> dict:
     out = {"python": platform.python_version()}
-    for pkg in ("numpy", "pandas", "openfisca-core", "zen-engine", "panzi-json-logic"):
+    for pkg in ("numpy", "pandas", "pyarrow", "shequ", "openfisca-core", "zen-engine", "panzi-json-logic"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
@@ -863,7 +899,7 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=5, help="timed repetitions per tool; the median is shown (default 5)")
     ap.add_argument("--bin", help="the shequ-bench binary (default: target/release/shequ-bench)")
     ap.add_argument("--workdir", default=str(HERE / "out"), help="where the roster and the verdict CSVs go")
-    ap.add_argument("--skip", default="", help="comma-separated tools to leave out: pandas,openfisca,zen-call,zen-decision,zen-batch,jsonlogic")
+    ap.add_argument("--skip", default="", help="comma-separated tools to leave out: pandas,shequ-python,openfisca,zen-call,zen-decision,zen-batch,jsonlogic")
     args = ap.parse_args()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
 
@@ -905,6 +941,13 @@ def main() -> int:
     tools: list[Tool] = []
     if "pandas" not in skip:
         tools.append(Tool("pandas, vectorised", n, lambda: pandas_rules(df), pandas_verdicts))
+    if "shequ-python" not in skip:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        table = pacsv.read_csv(roster)
+        tools.append(Tool("shequ Python package, `shequ.check(pandas frame).wide`", n, lambda: shequ_python_wide(df), shequ_python_verdicts))
+        tools.append(Tool("shequ Python package, `shequ.check(pyarrow table).wide`", n, lambda: shequ_python_wide(table), shequ_python_verdicts))
     if "openfisca" not in skip:
         tbs, Kind = openfisca_system()
         urban = (df["kind"] == "urban").to_numpy(bool)

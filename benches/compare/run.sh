@@ -34,6 +34,8 @@ if [ ! -x "$HERE/.venv/bin/python" ]; then
   "$HERE/.venv/bin/python" -m pip install --quiet --upgrade pip
 fi
 "$HERE/.venv/bin/python" -m pip install --quiet -r "$HERE/requirements.txt"
+# shequ's own Python package, built from this checkout (release, as a user installs it)
+"$HERE/.venv/bin/python" -m pip install --quiet "$REPO/bindings-python"
 
 echo "building shequ-bench (release)" >&2
 (cd "$REPO" && cargo build --release --quiet -p shequ-bench)

@@ -17,25 +17,25 @@ use shequ::report::frames::{num_layout, scaled, Cells, Frame, NumLayout};
 
 use crate::capsule::ArrowTable;
 
-/// A column of exact numbers in one chunk, in the chunk's own layout.
+/// A column of exact numbers in one chunk, as an Arrow array in the chunk's own layout.
 enum NumChunk {
-    Int(Vec<Option<i64>>),
-    Dec(Vec<Option<i128>>, u32),
-    Text(Vec<Option<String>>),
+    Int(Int64Array),
+    Dec(Decimal128Array, u32),
+    Text(StringArray),
 }
 
 impl NumChunk {
-    fn of(v: &[Option<Num>]) -> NumChunk {
-        match num_layout(v) {
+    fn of(v: &[Option<Num>]) -> Result<NumChunk, ArrowError> {
+        Ok(match num_layout(v) {
             NumLayout::Int => NumChunk::Int(v.iter().map(|x| x.and_then(Num::to_i64)).collect()),
             NumLayout::Decimal { scale } => NumChunk::Dec(
-                v.iter().map(|x| x.and_then(|n| scaled(n, scale))).collect(),
+                decimal(v.iter().map(|x| x.and_then(|n| scaled(n, scale))), scale)?,
                 scale,
             ),
             NumLayout::Text => {
                 NumChunk::Text(v.iter().map(|x| x.map(Num::to_exact_string)).collect())
             }
-        }
+        })
     }
 
     /// 0 for integers, 1 + scale for decimals, `u32::MAX` for text.
@@ -47,6 +47,7 @@ impl NumChunk {
         }
     }
 
+    /// The array in the layout of `rank` (the widest any chunk of its column needs).
     fn into_array(self, rank: u32) -> Result<ArrayRef, ArrowError> {
         let dec_text = |v: i128, s: u32| -> String {
             10i128
@@ -55,33 +56,40 @@ impl NumChunk {
                 .map_or_else(|| v.to_string(), Num::to_exact_string)
         };
         Ok(match (self, rank) {
-            (NumChunk::Int(v), 0) => Arc::new(Int64Array::from(v)),
-            (NumChunk::Int(v), u32::MAX) => Arc::new(StringArray::from_iter(
-                v.iter().map(|x| x.map(|i| i.to_string())),
-            )),
-            (NumChunk::Int(v), r) => {
+            (NumChunk::Int(a), 0) => Arc::new(a),
+            (NumChunk::Int(a), u32::MAX) => Arc::new(
+                a.iter()
+                    .map(|x| x.map(|i| i.to_string()))
+                    .collect::<StringArray>(),
+            ),
+            (NumChunk::Int(a), r) => {
                 let s = r - 1;
                 let p = 10i128.pow(s);
-                decimal(v.iter().map(|x| x.map(|i| i128::from(i) * p)).collect(), s)?
+                Arc::new(decimal(a.iter().map(|x| x.map(|i| i128::from(i) * p)), s)?)
             }
-            (NumChunk::Dec(v, s), u32::MAX) => Arc::new(StringArray::from_iter(
-                v.iter().map(|x| x.map(|i| dec_text(i, s))),
-            )),
-            (NumChunk::Dec(v, s), r) => {
+            (NumChunk::Dec(a, s), u32::MAX) => Arc::new(
+                a.iter()
+                    .map(|x| x.map(|i| dec_text(i, s)))
+                    .collect::<StringArray>(),
+            ),
+            (NumChunk::Dec(a, s), r) if r == 1 + s => Arc::new(a),
+            (NumChunk::Dec(a, s), r) => {
                 let target = r.saturating_sub(1);
                 let p = 10i128.pow(target.saturating_sub(s));
-                decimal(v.iter().map(|x| x.map(|i| i * p)).collect(), target)?
+                Arc::new(decimal(a.iter().map(|x| x.map(|i| i * p)), target)?)
             }
-            (NumChunk::Text(v), _) => Arc::new(StringArray::from(v)),
+            (NumChunk::Text(a), _) => Arc::new(a),
         })
     }
 }
 
-fn decimal(v: Vec<Option<i128>>, scale: u32) -> Result<ArrayRef, ArrowError> {
+fn decimal(
+    v: impl Iterator<Item = Option<i128>>,
+    scale: u32,
+) -> Result<Decimal128Array, ArrowError> {
     let s = i8::try_from(scale).map_err(|_| ArrowError::InvalidArgumentError("scale".into()))?;
-    Ok(Arc::new(
-        Decimal128Array::from(v).with_precision_and_scale(38, s)?,
-    ))
+    v.collect::<Decimal128Array>()
+        .with_precision_and_scale(38, s)
 }
 
 enum Col {
@@ -93,7 +101,7 @@ fn cells_to_col(c: Cells) -> Result<Col, ArrowError> {
     Ok(match c {
         Cells::Count(v) => Col::Ready(Arc::new(UInt64Array::from(v))),
         Cells::Int(v) => Col::Ready(Arc::new(Int64Array::from(v))),
-        Cells::Num(v) => Col::Num(NumChunk::of(&v)),
+        Cells::Num(v) => Col::Num(NumChunk::of(&v)?),
         Cells::Text(v) => Col::Ready(Arc::new(StringArray::from(v))),
         Cells::Bool(v) => Col::Ready(Arc::new(BooleanArray::from(v))),
         Cells::Cat { values, codes } => {

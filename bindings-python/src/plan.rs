@@ -41,6 +41,9 @@ pub struct Request {
     pub lang: String,
     pub min_strength: Option<String>,
     pub allow_not_in_force: bool,
+    /// Only these rules (`policy/rule`), when given.
+    #[serde(default)]
+    pub rules: Option<Vec<String>>,
 }
 
 /// Reads each policy's sources as it was given: from the texts given with it, or from
@@ -111,7 +114,21 @@ fn load(
         allow_not_in_force: req.allow_not_in_force,
         min_strength,
     };
-    Ok((loaded.plan, opts, lang, loaded.diagnostics))
+    let plan = match &req.rules {
+        Some(ids) => loaded.plan.restrict(ids).map_err(|unknown| {
+            errors::raise(
+                py,
+                "PolicyError",
+                &format!(
+                    "no rule of the policies given has the id {}; ids are `policy/rule`, as in the report's rules",
+                    unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+                ),
+                Vec::new(),
+            )
+        })?,
+        None => loaded.plan,
+    };
+    Ok((plan, opts, lang, loaded.diagnostics))
 }
 
 /// Policies compiled together, with the options of a check.
@@ -138,6 +155,7 @@ impl Plan {
             lang: "zh".into(),
             min_strength: None,
             allow_not_in_force: false,
+            rules: None,
         };
         Ok(load(py, &req)?.0)
     }
@@ -236,7 +254,11 @@ fn cells_error(py: Python<'_>, cells: &[CellError]) -> PyErr {
 impl Plan {
     /// Compiles bundled policies and policy texts (name, text, sources or None).
     #[new]
-    #[pyo3(signature = (bundled, texts, as_of, lang = "zh", min_strength = None, allow_not_in_force = false))]
+    #[pyo3(signature = (bundled, texts, as_of, lang = "zh", min_strength = None, allow_not_in_force = false, rules = None))]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the options of a check, from Python keywords"
+    )]
     fn new(
         py: Python<'_>,
         bundled: Vec<String>,
@@ -245,6 +267,7 @@ impl Plan {
         lang: &str,
         min_strength: Option<String>,
         allow_not_in_force: bool,
+        rules: Option<Vec<String>>,
     ) -> PyResult<Plan> {
         let request = Request {
             bundled,
@@ -253,6 +276,7 @@ impl Plan {
             lang: lang.to_string(),
             min_strength,
             allow_not_in_force,
+            rules,
         };
         let (plan, opts, lang, diagnostics) = load(py, &request)?;
         Ok(Plan {
@@ -553,9 +577,15 @@ impl Checked {
                 let mut start = 0;
                 loop {
                     let end = (start + WIDE_CHUNK).min(n);
-                    let part = self.cols.slice(start, end);
-                    let res = p.plan.evaluate_columns(&part, &p.opts, self.threads);
-                    b.push(frames::wide_table(&p.plan, &res))
+                    let sliced;
+                    let part = if start == 0 && end == n {
+                        &self.cols
+                    } else {
+                        sliced = self.cols.slice(start, end);
+                        &sliced
+                    };
+                    let res = p.plan.evaluate_columns(part, &p.opts, self.threads);
+                    b.push(frames::wide_table(&p.plan, res))
                         .map_err(|e| e.to_string())?;
                     start = end;
                     if start >= n {

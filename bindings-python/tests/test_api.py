@@ -204,3 +204,12 @@ def test_results_display_in_a_notebook() -> None:
     res = shequ.check(str(EXAMPLES / "roster.csv"), policies=["xian-2023"], as_of="2024-06-30")
     html = res._repr_html_()
     assert "<table>" in html and "color:#b00020" in html and 'title="' in html
+
+
+def test_only_some_rules() -> None:
+    res = shequ.check([{"户数": 6200}], policies=["xian-2023"], as_of="2024-06-30", rules=["xian-2023/size-households"], output="pyarrow")
+    statuses = [c for c in res.wide.column_names if c.startswith("xian-2023/") and ":" not in c]
+    assert statuses == ["xian-2023/size-households"]
+    with pytest.raises(shequ.PolicyError) as e:
+        shequ.check([{"户数": 6200}], policies=["xian-2023"], as_of="2024-06-30", rules=["xian-2023/nope"])
+    assert "xian-2023/nope" in str(e.value)

@@ -100,13 +100,13 @@ def test_figures_are_exact() -> None:
 def test_obligations_are_in_fen() -> None:
     res = shequ.check(roster_pd(), policies=["bijie-2017"], as_of=D)
     o = res.obligations
-    assert str(o["amount_fen"].dtype) == "Int64"
+    assert str(o["amount_fen"].dtype) == "int64[pyarrow]"
     funding = o[(o["rule"] == "bijie-2017/funding") & (o["row"] == 1)]
     assert list(funding["amount_fen"]) == [3920000, 5880000]
     t = res.totals
     city = t[(t["rule"] == "bijie-2017/funding") & (t["payer"] == "city")]
     # the roster's funding split as the command's table report gives it: 206,000.00 yuan
-    assert str(t["amount_fen"].dtype) == "Int64"
+    assert str(t["amount_fen"].dtype) == "int64[pyarrow]"
     assert int(city["amount_fen"].iloc[0]) == 20_600_000
 
 

@@ -597,13 +597,43 @@ impl Columns {
         errors: &mut Vec<CellError>,
     ) -> Result<(), ColumnError> {
         self.check_len(name, values.len())?;
-        let vals = values
-            .iter()
-            .enumerate()
-            .map(|(row, v)| {
-                v.and_then(|t| Self::parse_cell(f, percent_points, name, row, t, errors))
-            })
-            .collect();
+        let unit = f.def().unit;
+        let vals = if matches!(unit, Unit::Category | Unit::Flag) {
+            // few distinct words: each is read once
+            let mut seen: std::collections::HashMap<&str, Result<Option<Val>, String>> =
+                std::collections::HashMap::new();
+            values
+                .iter()
+                .enumerate()
+                .map(|(row, v)| {
+                    let t = (*v)?;
+                    let parsed = seen.entry(t).or_insert_with(|| {
+                        Record::parse_value_in(f, t, percent_points).map_err(|e| e.to_string())
+                    });
+                    match parsed {
+                        Ok(v) => v.clone(),
+                        Err(message) => {
+                            errors.push(CellError {
+                                column: name.to_string(),
+                                field: f.name(),
+                                row: row + 1,
+                                value: t.to_string(),
+                                message: message.clone(),
+                            });
+                            None
+                        }
+                    }
+                })
+                .collect()
+        } else {
+            values
+                .iter()
+                .enumerate()
+                .map(|(row, v)| {
+                    v.and_then(|t| Self::parse_cell(f, percent_points, name, row, t, errors))
+                })
+                .collect()
+        };
         self.put(f, Self::stored_from_vals(f, vals));
         Ok(())
     }

@@ -475,6 +475,32 @@ impl Plan {
         }
     }
 
+    /// The same plan with only the rules named (`policy/rule` ids); a policy left with no
+    /// rule is dropped. `Err` lists the ids that name no rule of the plan.
+    pub fn restrict(&self, ids: &[String]) -> Result<Plan, Vec<String>> {
+        let unknown: Vec<String> = ids
+            .iter()
+            .filter(|id| self.rule_by_id(id).is_none())
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
+        let policies = self
+            .policies
+            .iter()
+            .filter_map(|p| {
+                let mut p = p.clone();
+                p.rules.retain(|r| {
+                    ids.iter()
+                        .any(|id| *id == format!("{}/{}", p.meta.id, r.id))
+                });
+                (!p.rules.is_empty()).then_some(p)
+            })
+            .collect();
+        Ok(Plan::new(policies))
+    }
+
     /// A rule's position among all the plan's rules.
     pub fn flat(&self, r: RuleRef) -> Option<usize> {
         let o = self.offsets.get(usize::from(r.policy))?;

@@ -895,7 +895,7 @@ fn frames_are_the_reports_findings_as_columns() {
     assert_eq!(full.money.rows(), payers);
     // the wide table has a status column per rule, named by its id
     let b = plan.evaluate_columns(&cols, &opts, 1);
-    let wide = frames::wide_table(&plan, &b);
+    let wide = frames::wide_table(&plan, b);
     assert!(wide.column("xian-2023/size-households").is_some());
     assert!(wide.column("xian-2023/size-households:shortfall").is_some());
     assert!(wide.column("bijie-2017/funding:city_fen").is_some());

@@ -236,6 +236,7 @@ def _plan(
     lang: str,
     min_strength: Optional[str],
     allow_not_in_force: bool,
+    rules: Optional[Sequence[str]] = None,
 ) -> Any:
     bundled, texts = _split(policies)
     for f in policy_files:
@@ -249,7 +250,9 @@ def _plan(
     day = as_of.isoformat() if isinstance(as_of, _dt.date) else as_of
     if day is None:
         day = _dt.date.today().isoformat()
-    return _native.Plan(bundled, texts, day, lang, min_strength, allow_not_in_force)
+    return _native.Plan(
+        bundled, texts, day, lang, min_strength, allow_not_in_force, None if rules is None else list(rules)
+    )
 
 
 def check(
@@ -265,6 +268,7 @@ def check(
     threads: int = 1,
     output: Optional[str] = None,
     format: Optional[str] = None,
+    rules: Optional[Sequence[str]] = None,
 ) -> Result:
     """Checks a roster against policies and returns a :class:`Result`.
 
@@ -284,9 +288,9 @@ def check(
     expected); ``keep_going=True`` checks the rows with the bad cells missing and lists
     them in ``Result.errors``. ``threads``: the core's threads for the wide table.
     ``output``: ``pandas``, ``polars``, ``pyarrow`` or ``arrow`` (default: the input's
-    kind, pyarrow for the others).
+    kind, pyarrow for the others). ``rules``: check only these rules (ids ``policy/rule``).
     """
-    plan = _plan(policies, policy_files, as_of, lang, min_strength, allow_not_in_force)
+    plan = _plan(policies, policy_files, as_of, lang, min_strength, allow_not_in_force, rules)
     kind = _convert.kind_of(roster)
     out = _convert.output_kind(kind, output)
     if kind == "path":

@@ -92,12 +92,16 @@ class _PandasStream:
 
 
 def _pandas_types(pa: Any, pd: Any) -> Any:
-    mapping = {
-        pa.int64(): pd.Int64Dtype(),
-        pa.uint64(): pd.UInt64Dtype(),
-        pa.bool_(): pd.BooleanDtype(),
-    }
-    return mapping.get
+    """Categoricals become pandas categories; numbers and yes/no stay Arrow-backed
+    (``int64[pyarrow]``, ``decimal128(38, s)[pyarrow]``, ``bool[pyarrow]``): exact,
+    nullable, and without a conversion per value; text is pandas' own string type."""
+
+    def mapper(t: Any) -> Any:
+        if pa.types.is_integer(t) or pa.types.is_decimal(t) or pa.types.is_boolean(t):
+            return pd.ArrowDtype(t)
+        return None
+
+    return mapper
 
 
 def from_arrow(table: Any, kind: str) -> Any:

@@ -55,10 +55,10 @@ class Result:
     as ``shequ check --format json`` writes it. :meth:`part`: the roster part, to combine
     partitions (:func:`shequ.combine`).
 
-    Figures are exact: whole numbers are integers (nullable ``Int64`` in pandas), other
-    numbers ``decimal128`` (``decimal.Decimal`` in pandas), and a value with no finite
-    decimal (``2/3``) an exact string; status, strength, grade and the like are
-    categoricals. The pandas index of the input is kept (the long table repeats each
+    Figures are exact: whole numbers are ``int64``, other numbers ``decimal128`` (in
+    pandas both stay Arrow-backed: ``int64[pyarrow]``, ``decimal128(38, s)[pyarrow]``), and
+    a value with no finite decimal (``2/3``) an exact string; status, strength, grade and
+    the like are categoricals (``category`` in pandas). The pandas index of the input is kept (the long table repeats each
     community's label on each of its rows).
     """
 

@@ -6,7 +6,7 @@
 
 use super::{Counts, Finished, Style};
 use crate::batch::{BatchResult, Columns};
-use crate::eval::{Finding, Obligation, Options, Plan, RuleRef, Status};
+use crate::eval::{Finding, Obligation, Options, Plan, Status};
 use crate::field::FieldId;
 use crate::lang;
 use crate::model::Shape;
@@ -645,39 +645,66 @@ pub fn full_tables(
 /// The wide table of a batch: a status column per rule (named by its id) and a
 /// `…:shortfall` column; per money rule `…:total_fen` and one `…:<payer>_fen` column per
 /// payer.
-pub fn wide_table(plan: &Plan, b: &BatchResult) -> Frame {
+pub fn wide_table(plan: &Plan, b: BatchResult) -> Frame {
     let n = b.len();
     let mut columns = Vec::new();
-    for (k, rr) in b.rules.iter().enumerate() {
-        let mut st = CatBuilder::with(&STATUSES);
-        for s in b.status.get(k).into_iter().flatten() {
-            st.push(s.map(Status::name));
+    let code = |s: Status| -> u32 {
+        match s {
+            Status::Pass => 0,
+            Status::Fail => 1,
+            Status::Ambiguous => 2,
+            Status::NotApplicable => 3,
+            Status::MissingData => 4,
         }
+    };
+    let BatchResult {
+        rules,
+        status,
+        shortfall,
+        money_rules,
+        money_total,
+        money_shares,
+    } = b;
+    let mut shortfall = shortfall.into_iter();
+    let mut status = status.into_iter();
+    for rr in &rules {
+        // the codes of STATUSES, directly
+        let codes = status
+            .next()
+            .map(|v| v.iter().map(|s| s.map(code)).collect())
+            .unwrap_or_else(|| vec![None; n]);
         let id = plan.rule_id(*rr);
-        columns.push((id.to_string(), st.done()));
+        columns.push((
+            id.to_string(),
+            Cells::Cat {
+                values: STATUSES.iter().map(|s| (*s).to_string()).collect(),
+                codes,
+            },
+        ));
         columns.push((
             format!("{id}:shortfall"),
-            Cells::Num(b.shortfall.get(k).cloned().unwrap_or_else(|| vec![None; n])),
+            Cells::Num(shortfall.next().unwrap_or_else(|| vec![None; n])),
         ));
     }
-    for (j, rr) in b.money_rules.iter().enumerate() {
+    let mut totals = money_total.into_iter();
+    let mut shares = money_shares.into_iter();
+    for rr in &money_rules {
         let id = plan.rule_id(*rr);
         columns.push((
             format!("{id}:total_fen"),
             Cells::Int(
-                b.money_total
-                    .get(j)
+                totals
+                    .next()
                     .map(|v| v.iter().map(|x| x.map(|f| f.0)).collect())
                     .unwrap_or_else(|| vec![None; n]),
             ),
         ));
+        let mut by_payer = shares.next().unwrap_or_default().into_iter();
         if let Some((_, r)) = plan.rule(*rr) {
             if let Shape::Money(m) = &r.shape {
-                for (p, py) in m.payers.iter().enumerate() {
-                    let v = b
-                        .money_shares
-                        .get(j)
-                        .and_then(|m| m.get(p))
+                for py in &m.payers {
+                    let v = by_payer
+                        .next()
                         .map(|v| v.iter().map(|x| x.map(|f| f.0)).collect())
                         .unwrap_or_else(|| vec![None; n]);
                     columns.push((format!("{id}:{}_fen", py.id), Cells::Int(v)));
@@ -811,9 +838,4 @@ pub fn summary_tables(plan: &Plan, opts: &Options, done: &Finished) -> (Frame, F
         ],
     };
     (rules, missing)
-}
-
-/// The rule of a column of the wide table.
-pub fn wide_rules(b: &BatchResult) -> &[RuleRef] {
-    &b.rules
 }
