@@ -312,22 +312,25 @@ fn review_duplicates_empty_folders_and_non_utf8() {
     let o = shequ(&["lint", dir.to_str().expect("path")]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no policy files"), "{}", stderr(&o));
-    // 社区名称 in GBK
+    // a roster saved by Chinese Excel (GBK): decoded, and the report says so
     let p = tmp("gbk.csv", "");
-    std::fs::write(
-        &p,
-        [
-            0xc9, 0xe7, 0xc7, 0xf8, 0xc3, 0xfb, 0xb3, 0xc6, b',', b'1', b'\n',
-        ],
-    )
-    .expect("write");
-    let o = shequ(&["check", "--policy", "xian-2023", p.to_str().expect("path")]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("not UTF-8") && stderr(&o).contains("CSV UTF-8"),
-        "{}",
-        stderr(&o)
-    );
+    let mut bytes = hex("c9e7c7f8c3fbb3c62cbba7cafd");
+    bytes.push(b'\n');
+    bytes.extend(hex("b6abb9d8"));
+    bytes.extend(b",2000\n");
+    std::fs::write(&p, bytes).expect("write");
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--format",
+        "json",
+        p.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["input"]["encoding"], "gb18030");
+    assert_eq!(v["communities"][0]["name"], "东关");
 }
 
 #[test]
@@ -582,4 +585,11 @@ fn the_report_schema_is_printed() {
     assert!(o.status.success());
     let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     assert_eq!(j["title"], "Report");
+}
+
+fn hex(h: &str) -> Vec<u8> {
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).expect("hex"))
+        .collect()
 }

@@ -346,7 +346,7 @@ pub static FIELDS: &[FieldDef] = &[
         "workers",
         "社区工作者人数",
         "community workers",
-        ["社区工作者", "社区工作人员", "工作人员数"],
+        ["社区工作者", "社区工作人员"],
         Persons,
         true
     ),
@@ -1089,8 +1089,8 @@ fn exact(h: &str) -> Option<FieldId> {
 }
 
 /// What a column header means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Header<'a> {
+#[derive(Clone, Debug)]
+pub enum Header {
     /// A field, possibly with a unit suffix; `percent_points` when a share column is
     /// headed `(%)`, so that `70` means 70 %.
     Field {
@@ -1099,7 +1099,9 @@ pub enum Header<'a> {
     },
     /// A field's name with a unit in brackets that is not the field's unit
     /// (`户数(万户)`): refusing it beats silently misreading it.
-    WrongUnit { field: FieldId, unit: &'a str },
+    WrongUnit { field: FieldId, unit: String },
+    /// A header that could mean more than one field: never read as one of them.
+    Ambiguous(&'static crate::headers::Ambiguous),
     /// Not a field.
     Other,
 }
@@ -1119,9 +1121,10 @@ pub fn unit_words(u: Unit) -> &'static [&'static str] {
     }
 }
 
-/// Resolves a header: a field id, a Chinese header or alias, optionally followed by a
-/// unit in brackets (`户数(户)`, `面积（㎡）`, `交叉任职比例(%)`).
-pub fn resolve_header(header: &str) -> Header<'_> {
+/// Resolves a header: a field id, a Chinese header, an alias or a synonym
+/// ([`crate::headers`]), optionally followed by a unit in brackets (`户数(户)`,
+/// `面积（㎡）`, `交叉任职比例(%)`), after normalising spaces and full-width characters.
+pub fn resolve_header(header: &str) -> Header {
     let h = header.trim();
     if let Some(f) = exact(h) {
         return Header::Field {
@@ -1129,8 +1132,19 @@ pub fn resolve_header(header: &str) -> Header<'_> {
             percent_points: false,
         };
     }
-    if let Some((base, unit)) = split_unit_suffix(h) {
-        if let Some(f) = exact(base) {
+    let norm = crate::headers::normalize(h);
+    let n: &str = &norm;
+    if let Some(f) = named(n) {
+        return Header::Field {
+            field: f,
+            percent_points: false,
+        };
+    }
+    if let Some(a) = crate::headers::ambiguous(n) {
+        return Header::Ambiguous(a);
+    }
+    if let Some((base, unit)) = split_unit_suffix(n) {
+        if let Some(f) = named(base) {
             let u = f.def().unit;
             if unit_words(u).iter().any(|w| w.eq_ignore_ascii_case(unit)) {
                 return Header::Field {
@@ -1138,10 +1152,21 @@ pub fn resolve_header(header: &str) -> Header<'_> {
                     percent_points: u == Unit::Percent,
                 };
             }
-            return Header::WrongUnit { field: f, unit };
+            return Header::WrongUnit {
+                field: f,
+                unit: unit.to_string(),
+            };
+        }
+        if let Some(a) = crate::headers::ambiguous(base) {
+            return Header::Ambiguous(a);
         }
     }
     Header::Other
+}
+
+/// A field by its id, header, alias or synonym (the header normalised).
+fn named(h: &str) -> Option<FieldId> {
+    exact(h).or_else(|| crate::headers::synonym(h).and_then(|s| by_id(s.field)))
 }
 
 /// Looks a field up by English id only (policy files).
@@ -1175,7 +1200,8 @@ fn strip_unit_suffix(h: &str) -> &str {
 /// The closest known field name to a header that matched nothing, when it is close enough
 /// to be a likely misspelling.
 pub fn suggest(header: &str) -> Option<&'static str> {
-    let h = strip_unit_suffix(header.trim());
+    let norm = crate::headers::normalize(header);
+    let h = strip_unit_suffix(&norm);
     let hl = h.to_lowercase();
     let mut best: Option<(usize, &'static str)> = None;
     for f in FIELDS {
@@ -1261,7 +1287,19 @@ mod tests {
         );
         assert!(matches!(
             resolve_header("户数(万户)"),
-            Header::WrongUnit { unit: "万户", .. }
+            Header::WrongUnit { unit, .. } if unit == "万户"
+        ));
+        assert_eq!(lookup("户  数"), by_id("households"), "spaces inside");
+        assert_eq!(lookup("社工人数"), by_id("workers"), "a synonym");
+        assert_eq!(
+            lookup("社工人数(人)"),
+            by_id("workers"),
+            "a synonym with its unit"
+        );
+        assert!(matches!(resolve_header("工作人员"), Header::Ambiguous(_)));
+        assert!(matches!(
+            resolve_header("办公用房(㎡)"),
+            Header::Ambiguous(_)
         ));
         assert!(matches!(
             resolve_header("交叉任职比例(%)"),

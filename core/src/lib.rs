@@ -31,6 +31,7 @@ pub mod diag;
 pub mod eval;
 pub mod field;
 pub mod hash;
+pub mod headers;
 pub mod input;
 mod kernel;
 pub mod lang;

@@ -23,6 +23,29 @@ pub enum Val {
     Text(String),
 }
 
+impl Val {
+    /// The value as it would be written in a roster: a number, 是/否, a category's
+    /// Chinese word, the text.
+    pub fn to_text(&self, f: FieldId) -> String {
+        match self {
+            Val::Num(n) => n.to_string(),
+            Val::Flag(true) => "是".into(),
+            Val::Flag(false) => "否".into(),
+            Val::Cat(i) => {
+                f.def()
+                    .values
+                    .get(usize::from(*i))
+                    .map_or_else(String::new, |(id, words)| {
+                        words
+                            .first()
+                            .map_or_else(|| (*id).to_string(), |w| (*w).to_string())
+                    })
+            }
+            Val::Text(t) => t.clone(),
+        }
+    }
+}
+
 /// A record: one optional value per field in [`field::FIELDS`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {

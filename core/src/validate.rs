@@ -53,7 +53,11 @@ const MAX_HOUSEHOLD_SIZE: i64 = 10;
 pub fn check_records(roster: &Roster) -> Vec<DataIssue> {
     let mut out = Vec::new();
     for (i, rec) in roster.records.iter().enumerate() {
-        let line = roster.rows.get(i).map_or(0, |m| m.line);
+        let meta = roster.rows.get(i);
+        let line = meta.map_or(0, |m| m.line);
+        if let Some(m) = meta {
+            out.extend(m.issues.iter().cloned());
+        }
         out.extend(check_record(rec, i + 1, line));
     }
     out

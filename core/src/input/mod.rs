@@ -13,8 +13,13 @@
 //! field is an error with a suggestion; rows of empty cells are skipped and reported
 //! ([`Skipped`]), never turned into communities.
 
+#[cfg(feature = "encodings")]
+mod decode;
 mod delimited;
+#[cfg(feature = "excel")]
+mod excel;
 mod json;
+mod table;
 
 use std::io::Read;
 use std::sync::Arc;
@@ -35,6 +40,8 @@ pub struct RowMeta {
     pub line: usize,
     /// Columns or keys that are not fields, in input order.
     pub extra: Vec<(String, String)>,
+    /// What reading the row changed (see [`Row::issues`]).
+    pub issues: Vec<crate::validate::DataIssue>,
 }
 
 /// A whole roster read into memory (see [`read_all`]); for large inputs, stream with a
@@ -155,22 +162,53 @@ pub enum Format {
     /// One JSON object per line.
     #[serde(rename = "jsonl")]
     JsonLines,
+    /// An Excel workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// An Excel binary workbook (`.xlsb`).
+    Xlsb,
+    /// An Excel 97–2003 workbook (`.xls`).
+    Xls,
+    /// An OpenDocument spreadsheet (`.ods`).
+    Ods,
 }
 
 impl Format {
+    /// Every format, in the order the command lists them.
+    pub const ALL: [Format; 8] = [
+        Format::Csv,
+        Format::Tsv,
+        Format::Json,
+        Format::JsonLines,
+        Format::Xlsx,
+        Format::Xlsb,
+        Format::Xls,
+        Format::Ods,
+    ];
+
     /// Guesses the format from a file name.
     pub fn from_path(path: &str) -> Option<Format> {
         let p = path.to_lowercase();
-        if p.ends_with(".csv") {
-            Some(Format::Csv)
-        } else if p.ends_with(".tsv") || p.ends_with(".tab") {
-            Some(Format::Tsv)
-        } else if p.ends_with(".jsonl") || p.ends_with(".ndjson") {
-            Some(Format::JsonLines)
-        } else if p.ends_with(".json") {
-            Some(Format::Json)
-        } else {
-            None
+        let ext = p.rsplit_once('.').map_or("", |(_, e)| e);
+        Some(match ext {
+            "csv" | "txt" => Format::Csv,
+            "tsv" | "tab" => Format::Tsv,
+            "jsonl" | "ndjson" => Format::JsonLines,
+            "json" => Format::Json,
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "xlsb" => Format::Xlsb,
+            "xls" | "et" => Format::Xls,
+            "ods" => Format::Ods,
+            _ => return None,
+        })
+    }
+
+    /// A format by the name used in reports and on the command line.
+    pub fn from_name(name: &str) -> Option<Format> {
+        let n = name.trim().to_lowercase();
+        match n.as_str() {
+            "ndjson" | "json-lines" | "jsonlines" => Some(Format::JsonLines),
+            "xlsm" | "excel" => Some(Format::Xlsx),
+            _ => Format::ALL.into_iter().find(|f| f.name() == n),
         }
     }
 
@@ -181,8 +219,143 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Json => "json",
             Format::JsonLines => "jsonl",
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
         }
     }
+
+    /// A spreadsheet workbook rather than text.
+    pub fn is_workbook(self) -> bool {
+        matches!(
+            self,
+            Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods
+        )
+    }
+
+    /// Whether this build reads the format (workbooks need the `excel` feature).
+    pub fn supported(self) -> bool {
+        !self.is_workbook() || cfg!(feature = "excel")
+    }
+}
+
+/// The text encoding of a roster file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum TextEncoding {
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// UTF-8 with a byte-order mark (Excel's "CSV UTF-8").
+    #[serde(rename = "utf-8-bom")]
+    Utf8Bom,
+    /// UTF-16, little-endian (Excel's "Unicode text").
+    #[serde(rename = "utf-16le")]
+    Utf16Le,
+    #[serde(rename = "utf-16be")]
+    Utf16Be,
+    /// GB18030, which contains GBK and GB2312: what Chinese Excel saves as "CSV".
+    #[serde(rename = "gb18030")]
+    Gb18030,
+}
+
+impl TextEncoding {
+    /// The name used in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Utf8Bom => "utf-8-bom",
+            TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16Be => "utf-16be",
+            TextEncoding::Gb18030 => "gb18030",
+        }
+    }
+
+    /// An encoding by a name people use (`gbk`, `GB2312`, `utf8`, `unicode` …).
+    pub fn from_name(name: &str) -> Option<TextEncoding> {
+        let n: String = name
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect();
+        Some(match n.as_str() {
+            "utf8" => TextEncoding::Utf8,
+            "utf8bom" | "utf8sig" => TextEncoding::Utf8Bom,
+            "utf16" | "utf16le" | "unicode" | "ucs2" => TextEncoding::Utf16Le,
+            "utf16be" => TextEncoding::Utf16Be,
+            "gb18030" | "gbk" | "gb2312" | "cp936" | "ansi" | "936" => TextEncoding::Gb18030,
+            _ => return None,
+        })
+    }
+
+    /// Every name [`TextEncoding::from_name`] knows, for help texts.
+    pub const NAMES: &'static str = "utf-8, utf-8-bom, utf-16le, utf-16be, gb18030 (gbk, gb2312)";
+}
+
+/// Which sheet of a workbook to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SheetChoice {
+    /// The first visible sheet whose first rows hold a header of known fields (or the
+    /// first sheet).
+    #[default]
+    Auto,
+    /// A sheet by name.
+    Name(String),
+    /// A sheet by position, from 0.
+    Index(usize),
+}
+
+/// How to read a roster beyond its format.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// The text encoding; `None` to detect it (UTF-8 with or without a mark, UTF-16,
+    /// else GB18030).
+    pub encoding: Option<TextEncoding>,
+    /// The sheet of a workbook.
+    pub sheet: SheetChoice,
+    /// Values to assume for rows that lack them (`--assume 社区类型=城市`): each field is
+    /// set on every row where it is missing, and a data issue says so.
+    pub assume: Vec<(FieldId, Val)>,
+}
+
+impl ReadOptions {
+    /// Reads an assumption written `FIELD=VALUE` (`社区类型=城市`, `kind=urban`).
+    pub fn parse_assumption(text: &str) -> Result<(FieldId, Val), String> {
+        let Some((f, v)) = text.split_once('=').or_else(|| text.split_once('＝')) else {
+            return Err(format!(
+                "`{text}` is not FIELD=VALUE (for instance 社区类型=城市)"
+            ));
+        };
+        let (f, v) = (f.trim(), v.trim());
+        let field = match field::resolve_header(f) {
+            field::Header::Field { field, .. } => field,
+            _ => {
+                let hint = field::suggest(f)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "`{f}` is not a field{hint}; `shequ fields` lists them"
+                ));
+            }
+        };
+        match Record::parse_value(field, v) {
+            Ok(Some(val)) => Ok((field, val)),
+            Ok(None) => Err(format!("the value to assume for `{f}` is empty")),
+            Err(e) => Err(format!("`{v}` cannot be assumed for `{f}`: {e}")),
+        }
+    }
+}
+
+/// A value assumed for the rows that lack it, and how many rows took it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Assumed {
+    pub field: FieldId,
+    /// The value, as written in a roster.
+    pub value: String,
+    /// Data rows that lacked the field and took the value.
+    pub rows: usize,
 }
 
 /// A column of the input (a CSV header, or a JSON key in order of first appearance).
@@ -203,6 +376,12 @@ pub struct Column {
 pub enum SkipReason {
     /// Every cell is empty.
     Blank,
+    /// A row above the header (a title such as 新城区城市社区基本情况统计表, a note, a
+    /// group heading over the header).
+    Title,
+    /// A sum row (合计, 总计, 小计, 全区 …): kept out of the communities, its figures
+    /// checked against the rows it sums.
+    Total,
 }
 
 impl SkipReason {
@@ -211,6 +390,12 @@ impl SkipReason {
         match (self, lang) {
             (SkipReason::Blank, crate::Lang::Zh) => "空行(各单元格均为空)",
             (SkipReason::Blank, crate::Lang::En) => "blank row (every cell is empty)",
+            (SkipReason::Title, crate::Lang::Zh) => "表头之上的标题或说明行",
+            (SkipReason::Title, crate::Lang::En) => "title or note above the header row",
+            (SkipReason::Total, crate::Lang::Zh) => "合计行(不是社区;其数字已与各行之和核对)",
+            (SkipReason::Total, crate::Lang::En) => {
+                "sum row (not a community; its figures checked against the rows it sums)"
+            }
         }
     }
 }
@@ -219,9 +404,68 @@ impl SkipReason {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Skipped {
-    /// 1-based line in the input.
+    /// 1-based line in the input (the row number, in a workbook).
     pub line: usize,
     pub reason: SkipReason,
+    /// What the row says it is: the title's text, or a sum row's label (`合计`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// For a sum row: each figure it states against the sum of the rows it covers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<TotalCheck>,
+}
+
+impl Skipped {
+    pub(crate) fn new(line: usize, reason: SkipReason) -> Skipped {
+        Skipped {
+            line,
+            reason,
+            text: None,
+            checks: Vec::new(),
+        }
+    }
+
+    /// The figures of a sum row that disagree with the rows it sums.
+    pub fn mismatches(&self) -> impl Iterator<Item = &TotalCheck> {
+        self.checks.iter().filter(|c| !c.agrees)
+    }
+}
+
+/// One figure of a sum row against the sum of the rows it covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TotalCheck {
+    pub field: FieldId,
+    /// The figure the sum row states.
+    pub stated: crate::num::Num,
+    /// The sum of that field over the rows covered (rows without it count as nothing).
+    pub summed: crate::num::Num,
+    /// Data rows covered: every row for 合计/总计/全区, those since the previous 小计 for 小计.
+    pub rows: usize,
+    /// Rows covered that give the field.
+    pub rows_with_value: usize,
+    pub agrees: bool,
+}
+
+impl TotalCheck {
+    /// What disagrees, in a language.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        let f = crate::lang::field_label(self.field, lang);
+        let diff = self
+            .stated
+            .checked_sub(self.summed)
+            .unwrap_or(crate::num::Num::ZERO);
+        match lang {
+            crate::Lang::Zh => format!(
+                "{f}:合计行为 {},其上 {} 行之和为 {}(相差 {})",
+                self.stated, self.rows, self.summed, diff
+            ),
+            crate::Lang::En => format!(
+                "{f}: the sum row says {}, the {} rows it covers add up to {} (a difference of {})",
+                self.stated, self.rows, self.summed, diff
+            ),
+        }
+    }
 }
 
 /// One data row: its record, pass-through cells and every problem in its cells.
@@ -237,6 +481,10 @@ pub struct Row {
     pub extra: Vec<(Arc<str>, String)>,
     /// Problems in this row's cells.
     pub errors: Vec<InputErrorDetail>,
+    /// What reading the row changed, to report with its data issues (a spreadsheet
+    /// number read as the sheet shows it, a merged cell read for each row it spans, a
+    /// value assumed with `--assume`).
+    pub issues: Vec<crate::validate::DataIssue>,
 }
 
 impl Row {
@@ -246,6 +494,7 @@ impl Row {
         self.record.reset();
         self.extra.clear();
         self.errors.clear();
+        self.issues.clear();
     }
 }
 
@@ -259,7 +508,7 @@ pub enum Next {
 }
 
 enum Inner<'a> {
-    Delimited(Box<delimited::Delimited<'a>>),
+    Table(Box<table::Table<'a>>),
     Json(json::JsonRecords),
     Lines(json::JsonLines<'a>),
 }
@@ -269,40 +518,212 @@ pub struct Reader<'a> {
     inner: Inner<'a>,
     file: String,
     format: Format,
+    encoding: Option<TextEncoding>,
+    sheet: Option<SheetRead>,
     columns: Vec<Column>,
     rows: usize,
     skipped: usize,
+    assume: Vec<(FieldId, Val, usize)>,
 }
 
+/// The sheet of a workbook that was read, and the others.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SheetRead {
+    /// The sheet read.
+    pub name: String,
+    /// Every sheet in the workbook, in order.
+    pub sheets: Vec<String>,
+}
+
+/// The most bytes a workbook may have (a workbook is read into memory to be opened).
+pub const MAX_WORKBOOK_BYTES: u64 = 1 << 30;
+
 impl<'a> Reader<'a> {
-    /// Starts reading from a byte stream (a file, standard input, a buffer). For CSV and
-    /// TSV the header row is read at once, and every problem in it is reported together.
+    /// Starts reading from a byte stream (a file, standard input, a buffer). For a table
+    /// the header row is found at once, and every problem in it is reported together.
     pub fn new(src: impl Read + 'a, format: Format, file: &str) -> Result<Reader<'a>, InputError> {
+        Reader::with_options(src, format, file, &ReadOptions::default())
+    }
+
+    /// Starts reading with options: the encoding, the sheet, values to assume.
+    pub fn with_options(
+        src: impl Read + 'a,
+        format: Format,
+        file: &str,
+        opts: &ReadOptions,
+    ) -> Result<Reader<'a>, InputError> {
         let mut r = Reader {
             inner: Inner::Json(json::JsonRecords::empty()),
             file: file.to_string(),
             format,
+            encoding: None,
+            sheet: None,
             columns: Vec::new(),
             rows: 0,
             skipped: 0,
+            assume: opts
+                .assume
+                .iter()
+                .map(|(f, v)| (*f, v.clone(), 0))
+                .collect(),
         };
+        let src: Box<dyn Read + 'a> = Box::new(src);
+        if format.is_workbook() {
+            r.inner = Inner::Table(Box::new(r.open_workbook(src, opts)?));
+            return Ok(r);
+        }
+        let src = r.text_stream(src, opts.encoding)?;
         r.inner = match format {
-            Format::Csv => Inner::Delimited(Box::new(delimited::Delimited::new(
-                Box::new(src),
-                b',',
-                file,
-                &mut r.columns,
-            )?)),
-            Format::Tsv => Inner::Delimited(Box::new(delimited::Delimited::new(
-                Box::new(src),
-                b'\t',
-                file,
-                &mut r.columns,
-            )?)),
+            Format::Csv | Format::Tsv => {
+                let sep = if format == Format::Tsv { b'\t' } else { b',' };
+                let rows = Box::new(delimited::CsvSource::new(src, sep, file));
+                Inner::Table(Box::new(table::Table::new(rows, file, &mut r.columns)?))
+            }
             Format::Json => Inner::Json(json::JsonRecords::new(src, file)?),
-            Format::JsonLines => Inner::Lines(json::JsonLines::new(Box::new(src))),
+            _ => Inner::Lines(json::JsonLines::new(src)),
         };
         Ok(r)
+    }
+
+    /// The stream as UTF-8 text: decoded from the encoding given or detected.
+    fn text_stream(
+        &mut self,
+        src: Box<dyn Read + 'a>,
+        given: Option<TextEncoding>,
+    ) -> Result<Box<dyn Read + 'a>, InputError> {
+        let mut src = std::io::BufReader::with_capacity(64 * 1024, src);
+        let head = std::io::BufRead::fill_buf(&mut src).map_err(|e| self.io_error(&e))?;
+        if let Some(wb) = workbook_magic(head) {
+            return Err(InputError::one(detail(
+                &self.file,
+                1,
+                1,
+                "format",
+                format!(
+                    "the file is {wb}, not {} text",
+                    self.format.name().to_uppercase()
+                ),
+                Some(format!(
+                    "name it `.{}` or pass `--input-format {}`",
+                    if wb.contains("OpenDocument") {
+                        "ods"
+                    } else if wb.contains("97") {
+                        "xls"
+                    } else {
+                        "xlsx"
+                    },
+                    if wb.contains("OpenDocument") {
+                        "ods"
+                    } else if wb.contains("97") {
+                        "xls"
+                    } else {
+                        "xlsx"
+                    }
+                )),
+            )));
+        }
+        #[cfg(feature = "encodings")]
+        {
+            let (stream, enc) =
+                decode::utf8_reader(Box::new(src), given).map_err(|e| self.io_error(&e))?;
+            self.encoding = Some(enc);
+            Ok(stream)
+        }
+        #[cfg(not(feature = "encodings"))]
+        {
+            match given {
+                None | Some(TextEncoding::Utf8) | Some(TextEncoding::Utf8Bom) => {}
+                Some(e) => return Err(InputError::one(detail(
+                    &self.file,
+                    1,
+                    1,
+                    "encoding",
+                    format!("this build of shequ reads UTF-8 only, not {}", e.name()),
+                    Some(
+                        "convert the file to UTF-8, or use a build with the `encodings` feature"
+                            .into(),
+                    ),
+                ))),
+            }
+            self.encoding = Some(if head.starts_with(b"\xEF\xBB\xBF") {
+                TextEncoding::Utf8Bom
+            } else {
+                TextEncoding::Utf8
+            });
+            Ok(Box::new(src))
+        }
+    }
+
+    fn io_error(&self, e: &std::io::Error) -> InputError {
+        InputError::one(detail(
+            &self.file,
+            1,
+            1,
+            "io",
+            format!("cannot read the input: {e}"),
+            None,
+        ))
+    }
+
+    #[cfg(feature = "excel")]
+    fn open_workbook(
+        &mut self,
+        src: Box<dyn Read + 'a>,
+        opts: &ReadOptions,
+    ) -> Result<table::Table<'a>, InputError> {
+        let mut bytes = Vec::new();
+        src.take(MAX_WORKBOOK_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| self.io_error(&e))?;
+        if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+            return Err(InputError::one(detail(
+                &self.file,
+                1,
+                1,
+                "too_large",
+                format!(
+                    "the workbook is larger than {} MiB",
+                    MAX_WORKBOOK_BYTES >> 20
+                ),
+                Some("save the sheet as CSV, which is read as a stream".into()),
+            )));
+        }
+        if bytes.is_empty() {
+            return Err(InputError::one(detail(
+                &self.file,
+                1,
+                1,
+                "empty",
+                "the file is empty".into(),
+                None,
+            )));
+        }
+        let (source, info) = excel::SheetSource::open(bytes, self.format, &self.file, &opts.sheet)?;
+        if let Some(f) = info.format {
+            self.format = f;
+        }
+        self.sheet = Some(SheetRead {
+            name: info.sheet,
+            sheets: info.sheets,
+        });
+        table::Table::new(Box::new(source), &self.file, &mut self.columns)
+    }
+
+    #[cfg(not(feature = "excel"))]
+    fn open_workbook(
+        &mut self,
+        _src: Box<dyn Read + 'a>,
+        _opts: &ReadOptions,
+    ) -> Result<table::Table<'a>, InputError> {
+        Err(InputError::one(detail(
+            &self.file,
+            1,
+            1,
+            "format",
+            format!("this build of shequ does not read {} workbooks", self.format.name()),
+            Some("save the sheet as CSV UTF-8, or use a build with the `excel` feature (the command and the Python package have it)".into()),
+        )))
     }
 
     /// Starts reading a text.
@@ -310,14 +731,36 @@ impl<'a> Reader<'a> {
         Reader::new(text.as_bytes(), format, file)
     }
 
-    /// The columns seen so far (all of them for CSV; JSON keys as they appear).
+    /// The columns seen so far (all of them for a table; JSON keys as they appear).
     pub fn columns(&self) -> &[Column] {
         &self.columns
     }
 
-    /// The format being read.
+    /// The format being read (for a workbook, what its bytes turned out to be).
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// The text encoding read (`None` for a workbook).
+    pub fn encoding(&self) -> Option<TextEncoding> {
+        self.encoding
+    }
+
+    /// The sheet read, for a workbook.
+    pub fn sheet(&self) -> Option<&SheetRead> {
+        self.sheet.as_ref()
+    }
+
+    /// The values assumed so far, with how many rows took each.
+    pub fn assumed(&self) -> Vec<Assumed> {
+        self.assume
+            .iter()
+            .map(|(f, v, n)| Assumed {
+                field: *f,
+                value: v.to_text(*f),
+                rows: *n,
+            })
+            .collect()
     }
 
     /// Data rows read so far.
@@ -335,7 +778,7 @@ impl<'a> Reader<'a> {
     pub fn next_into(&mut self, row: &mut Row) -> Result<Option<Next>, InputError> {
         row.clear();
         let next = match &mut self.inner {
-            Inner::Delimited(d) => d.next_into(row, &self.file, &self.columns)?,
+            Inner::Table(d) => d.next_into(row, &self.file, &self.columns)?,
             Inner::Json(j) => j.next_into(row, &self.file, &mut self.columns)?,
             Inner::Lines(l) => l.next_into(row, &self.file, &mut self.columns)?,
         };
@@ -345,6 +788,31 @@ impl<'a> Reader<'a> {
                 row.index = self.rows;
                 for e in &mut row.errors {
                     e.record = Some(self.rows);
+                }
+                for (f, v, n) in &mut self.assume {
+                    if row.record.get(*f).is_none() {
+                        row.record.set(*f, v.clone());
+                        *n += 1;
+                        let zh = crate::lang::field_label(*f, crate::Lang::Zh);
+                        let en = crate::lang::field_label(*f, crate::Lang::En);
+                        let text = v.to_text(*f);
+                        row.issues.push(crate::validate::DataIssue {
+                            record: 0,
+                            line: row.line,
+                            name: None,
+                            code: "assumed",
+                            fields: vec![*f],
+                            message_zh: format!("{zh}未填写,按 --assume 假定为 {text}"),
+                            message_en: format!("{en} not given; assumed to be {text} (--assume)"),
+                        });
+                    }
+                }
+                if !row.issues.is_empty() {
+                    let name = row.record.name().map(str::to_string);
+                    for i in &mut row.issues {
+                        i.record = self.rows;
+                        i.name.clone_from(&name);
+                    }
                 }
             }
             Some(Next::Skipped(_)) => self.skipped += 1,
@@ -358,9 +826,29 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What a workbook's first bytes say it is, if they do.
+fn workbook_magic(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"PK\x03\x04") {
+        let ods = head
+            .get(..200)
+            .unwrap_or(head)
+            .windows(11)
+            .any(|w| w == b"opendocumen");
+        return Some(if ods {
+            "an OpenDocument spreadsheet (.ods)"
+        } else {
+            "an Excel workbook (.xlsx)"
+        });
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some("an Excel 97-2003 workbook (.xls)");
+    }
+    None
+}
+
 fn no_rows(file: &str, format: Format) -> InputErrorDetail {
     let (message, help) = match format {
-        Format::Csv | Format::Tsv => (
+        Format::Csv | Format::Tsv | Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => (
             "the file has a header row but no data rows",
             "add one row per community",
         ),
@@ -410,7 +898,17 @@ pub fn read_all(src: impl Read, format: Format, file: &str) -> Result<Roster, In
 /// Reads a whole roster, keeping rows with bad cells (those cells missing) and listing
 /// every problem in [`Roster::errors`]; `Err` only when the file as a whole is unreadable.
 pub fn read_all_lenient(src: impl Read, format: Format, file: &str) -> Result<Roster, InputError> {
-    let mut reader = Reader::new(src, format, file)?;
+    read_all_with(src, format, file, &ReadOptions::default())
+}
+
+/// [`read_all_lenient`] with reading options (encoding, sheet, assumed values).
+pub fn read_all_with(
+    src: impl Read,
+    format: Format,
+    file: &str,
+    opts: &ReadOptions,
+) -> Result<Roster, InputError> {
+    let mut reader = Reader::with_options(src, format, file, opts)?;
     let mut roster = Roster::default();
     let mut row = Row::default();
     while let Some(next) = reader.next_into(&mut row)? {
@@ -425,6 +923,7 @@ pub fn read_all_lenient(src: impl Read, format: Format, file: &str) -> Result<Ro
                         .iter()
                         .map(|(k, v)| (k.to_string(), v.clone()))
                         .collect(),
+                    issues: std::mem::take(&mut row.issues),
                 });
             }
             Next::Skipped(s) => roster.skipped.push(s),
@@ -451,6 +950,14 @@ pub struct Scan {
     pub more_errors: usize,
     /// Data rows with at least one problem.
     pub rows_with_errors: usize,
+    /// The format read (a workbook's bytes may say otherwise than its name).
+    pub format: Option<Format>,
+    /// The text encoding read (`None` for a workbook).
+    pub encoding: Option<TextEncoding>,
+    /// The sheet read, for a workbook.
+    pub sheet: Option<SheetRead>,
+    /// Values assumed for rows that lacked them.
+    pub assumed: Vec<Assumed>,
 }
 
 impl Scan {
@@ -466,13 +973,26 @@ impl Scan {
 /// Reads a roster through without keeping its rows: the first pass of a run that wants
 /// to know every problem before it evaluates anything.
 pub fn scan(src: impl Read, format: Format, file: &str) -> Result<Scan, InputError> {
-    let mut reader = Reader::new(src, format, file)?;
+    scan_with(src, format, file, &ReadOptions::default(), |_| {})
+}
+
+/// [`scan`] with reading options, handing each data row to `each` as it goes (a first
+/// pass that also evaluates, for a summary before the detail).
+pub fn scan_with(
+    src: impl Read,
+    format: Format,
+    file: &str,
+    opts: &ReadOptions,
+    mut each: impl FnMut(&mut Row),
+) -> Result<Scan, InputError> {
+    let mut reader = Reader::with_options(src, format, file, opts)?;
     let mut out = Scan::default();
     let mut row = Row::default();
     while let Some(next) = reader.next_into(&mut row)? {
         match next {
             Next::Row => {
                 out.rows += 1;
+                each(&mut row);
                 if !row.errors.is_empty() {
                     out.rows_with_errors += 1;
                 }
@@ -488,6 +1008,10 @@ pub fn scan(src: impl Read, format: Format, file: &str) -> Result<Scan, InputErr
         }
     }
     out.columns = reader.columns().to_vec();
+    out.format = Some(reader.format());
+    out.encoding = reader.encoding();
+    out.sheet = reader.sheet().cloned();
+    out.assumed = reader.assumed();
     Ok(out)
 }
 
@@ -543,6 +1067,22 @@ fn map_header(h: &str, what: &str) -> Result<Mapped, Problem> {
                 "wrong_unit",
                 format!("{what} `{h}` names `{}` in `{unit}`, but it is measured in {}", field.name(), units.first().copied().unwrap_or("its own unit")),
                 Some(format!("convert the values to {} and write the {what} as `{}`, or give it a name that is not a field", units.first().copied().unwrap_or("the field's unit"), field.def().zh)),
+            ));
+        }
+        field::Header::Ambiguous(a) => {
+            let names: Vec<String> = a
+                .candidates
+                .iter()
+                .filter_map(|c| field::by_id(c))
+                .map(|f| format!("`{}` ({})", f.def().zh, f.name()))
+                .collect();
+            return Err((
+                "ambiguous_header",
+                format!("{what} `{h}` could mean {}: {}", names.join(" or "), a.note),
+                Some(format!(
+                    "rename the {what} to the field it holds ({}), or to something that is not a field's name if it is none of them",
+                    names.join(", ")
+                )),
             ));
         }
         field::Header::Other => {}

@@ -17,6 +17,7 @@
 pub mod csv;
 pub mod frames;
 pub mod json;
+pub mod overview;
 pub mod stream;
 pub mod table;
 
@@ -604,8 +605,15 @@ pub struct InputOut {
     /// The file as named (`-` for standard input).
     pub name: String,
     pub format: String,
-    /// The text encoding read.
-    pub encoding: String,
+    /// The text encoding read (detected unless given): `utf-8`, `utf-8-bom`,
+    /// `utf-16le`, `utf-16be`, `gb18030`; `null` for a workbook.
+    pub encoding: Option<crate::input::TextEncoding>,
+    /// For a workbook: the sheet read and every sheet in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<crate::input::SheetRead>,
+    /// Values assumed for the rows that lacked them (`--assume`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<crate::input::Assumed>,
     /// SHA-256 of the input's bytes.
     pub sha256: String,
     pub bytes: u64,
@@ -628,8 +636,10 @@ impl InputOut {
     ) -> InputOut {
         InputOut {
             name: name.to_string(),
-            format: format.name().into(),
-            encoding: "utf-8".into(),
+            format: scan.format.unwrap_or(format).name().into(),
+            encoding: scan.encoding,
+            sheet: scan.sheet.clone(),
+            assumed: scan.assumed.clone(),
             sha256,
             bytes,
             rows: scan.rows,
@@ -1051,6 +1061,16 @@ pub struct RuleSummaryOut<'a> {
     pub shortfall: Option<Num>,
     pub measure: Option<FieldId>,
     pub unit: Option<Unit>,
+    /// Findings not applicable because a local rule replaces this (national) rule.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub overridden: usize,
+    /// The rules that replace it (`policy/rule, …`), when some finding was replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A field that decided nothing because it was missing.
@@ -1100,6 +1120,10 @@ pub struct Summary {
     rows_missing: Vec<usize>,
     /// Per field: findings it left undecided, and per rule whether it did.
     blocked: Vec<(usize, Vec<bool>)>,
+    /// Per rule: findings not applicable because a local rule replaces it, and the
+    /// replacing rules (as the first such finding names them).
+    #[serde(default)]
+    overridden: Vec<(usize, String)>,
 }
 
 impl Summary {
@@ -1112,6 +1136,7 @@ impl Summary {
             rules: vec![(Counts::default(), Num::ZERO, false); n],
             rows_missing: vec![0; field::field_count()],
             blocked: vec![(0, Vec::new()); field::field_count()],
+            overridden: vec![(0, String::new()); n],
         }
     }
 
@@ -1136,6 +1161,14 @@ impl Summary {
         let n = plan.rule_count();
         for f in &res.findings {
             let Some(k) = plan.flat(f.rule) else { continue };
+            if let Some(crate::eval::Reason::Overridden { by }) = &f.reason {
+                if let Some((count, who)) = self.overridden.get_mut(k) {
+                    *count += 1;
+                    if who.is_empty() {
+                        who.push_str(by);
+                    }
+                }
+            }
             if let Some((c, sum, overflow)) = self.rules.get_mut(k) {
                 c.add(f.status);
                 if f.status == Status::Fail {
@@ -1184,6 +1217,16 @@ impl Summary {
         for (a, b) in self.rows_missing.iter_mut().zip(o.rows_missing.iter()) {
             *a += b;
         }
+        if self.overridden.len() < o.overridden.len() {
+            self.overridden
+                .resize(o.overridden.len(), (0, String::new()));
+        }
+        for ((n, who), (n2, who2)) in self.overridden.iter_mut().zip(o.overridden.iter()) {
+            *n += n2;
+            if who.is_empty() {
+                who.clone_from(who2);
+            }
+        }
         for ((c, r), (c2, r2)) in self.blocked.iter_mut().zip(o.blocked.iter()) {
             *c += c2;
             if r.is_empty() {
@@ -1213,10 +1256,14 @@ impl Summary {
     pub fn out<'p>(&self, plan: &'p Plan, opts: &Options, roster: &[Finding]) -> SummaryOut<'p> {
         let mut findings = Counts::default();
         let mut rules = Vec::new();
-        for (rr, (c, sum, overflow)) in plan.rule_refs().zip(self.rules.iter()) {
+        for (k, (rr, (c, sum, overflow))) in plan.rule_refs().zip(self.rules.iter()).enumerate() {
             let Some((_, r)) = plan.rule(rr) else {
                 continue;
             };
+            let (overridden, by) = self
+                .overridden
+                .get(k)
+                .map_or((0, None), |(n, b)| (*n, (*n > 0).then(|| b.clone())));
             if r.subject == Subject::Roster || !Plan::keep(r, opts) {
                 continue;
             }
@@ -1238,6 +1285,8 @@ impl Summary {
                 shortfall: (unit_shortfall && !*overflow && c.fail > 0).then_some(*sum),
                 measure: r.shape.measure(),
                 unit: r.shape.measure().map(|m| m.def().unit),
+                overridden,
+                replaced_by: by,
             });
         }
         let mut missing: Vec<MissingFieldOut<'p>> = self
@@ -1326,7 +1375,13 @@ impl<'p> Run<'p> {
 
     /// Evaluates one row; the result and the row's data issues are valid until the next.
     pub fn row(&mut self, row: &Row) -> (&RecordResult, &[DataIssue]) {
-        self.record(&row.record, row.index, row.line, !row.errors.is_empty())
+        self.record(&row.record, row.index, row.line, !row.errors.is_empty());
+        if !row.issues.is_empty() {
+            let mut all = row.issues.clone();
+            all.append(&mut self.issues);
+            self.issues = all;
+        }
+        (&self.result, &self.issues)
     }
 
     /// Evaluates one record (row `index`, at `line`; `bad_cells` when some of its cells
@@ -1371,6 +1426,17 @@ impl<'p> Run<'p> {
 pub trait Sink {
     /// The start.
     fn head(&mut self, w: &Writer<'_>) -> std::io::Result<()>;
+    /// The overview of the whole roster, when a first pass made one: right after the
+    /// head, before any community (a report that opens with its summary).
+    fn overview(
+        &mut self,
+        _w: &Writer<'_>,
+        _ov: &overview::Overview,
+        _input: &InputOut,
+        _skipped: &[Skipped],
+    ) -> std::io::Result<()> {
+        Ok(())
+    }
     /// One data row with its results.
     fn community(
         &mut self,
@@ -1456,6 +1522,7 @@ pub fn rows_of(roster: &crate::input::Roster) -> Vec<Row> {
                     })
                     .unwrap_or_default(),
                 errors: Vec::new(),
+                issues: meta.map(|m| m.issues.clone()).unwrap_or_default(),
             }
         })
         .collect()

@@ -4,27 +4,102 @@
 
 use std::io::Read;
 
+use super::overview::{GroupBy, Overview, Overviewer};
 use super::{InputOut, Run, Sink, Writer};
-use crate::eval::Status;
-use crate::input::{self, Format, InputError, Next, Row, Scan, Skipped};
+use crate::eval::{Options, Plan, Status};
+use crate::input::{self, Format, InputError, Next, ReadOptions, Row, Scan, Skipped};
 
 /// What the first pass found.
 #[derive(Clone, Debug)]
 pub struct FirstPass {
     pub scan: Scan,
     pub input: InputOut,
+    /// How the input was read (the second pass reads it the same way).
+    pub read: ReadOptions,
+    /// When the first pass evaluated too: the summary, per group if asked.
+    pub overview: Option<Overview>,
+}
+
+/// What a first pass should evaluate, for a report that opens with its summary.
+pub struct Evaluate<'a> {
+    pub plan: &'a Plan,
+    pub opts: &'a Options,
+    pub group_by: Option<GroupBy>,
 }
 
 /// Reads a roster through once: every bad cell, every column, its SHA-256 and size.
 pub fn first_pass(src: impl Read, format: Format, name: &str) -> Result<FirstPass, InputError> {
+    first_pass_with(src, format, name, &ReadOptions::default(), None)
+}
+
+/// [`first_pass`] with reading options, evaluating every row too when asked (for a
+/// summary before the detail, per group with `group_by`).
+pub fn first_pass_with(
+    src: impl Read,
+    format: Format,
+    name: &str,
+    read: &ReadOptions,
+    eval: Option<Evaluate<'_>>,
+) -> Result<FirstPass, InputError> {
     let (hashing, hash) = crate::hash::HashingReader::new(src);
-    let scan = input::scan(hashing, format, name)?;
+    let group_by = eval.as_ref().and_then(|e| e.group_by.clone());
+    let mut ov = eval.map(|e| Overviewer::new(e.plan, e.opts, e.group_by));
+    let scan = input::scan_with(hashing, format, name, read, |row| {
+        if let Some(o) = ov.as_mut() {
+            o.add(row);
+        }
+    })?;
+    if let Some(by) = &group_by {
+        if !by.found_in(&scan.columns) {
+            let names: Vec<String> = scan
+                .columns
+                .iter()
+                .map(|c| format!("`{}`", c.name))
+                .collect();
+            return Err(InputError(vec![input::InputErrorDetail {
+                file: name.to_string(),
+                line: 1,
+                column: 1,
+                field: Some(by.label()),
+                record: None,
+                value: None,
+                code: "group_by",
+                message: format!("the roster has no column `{}` to group by", by.label()),
+                help: Some(format!("its columns are {}", names.join(", "))),
+            }]));
+        }
+    }
+    let overview = match ov.map(Overviewer::finish) {
+        Some(Ok(o)) => Some(o),
+        Some(Err(max)) => {
+            return Err(InputError(vec![input::InputErrorDetail {
+                file: name.to_string(),
+                line: 1,
+                column: 1,
+                field: group_by.as_ref().map(GroupBy::label),
+                record: None,
+                value: None,
+                code: "group_by",
+                message: format!(
+                    "column `{}` has more than {max} different values: it names communities rather than groups of them",
+                    group_by.as_ref().map(GroupBy::label).unwrap_or_default()
+                ),
+                help: Some("group by a column such as 所属街道 or 区县".into()),
+            }]))
+        }
+        None => None,
+    };
     let (bytes, sha256) = {
         let h = hash.borrow();
         (h.len(), h.clone().finish())
     };
     let input = InputOut::of_scan(name, format, sha256, bytes, &scan);
-    Ok(FirstPass { scan, input })
+    Ok(FirstPass {
+        scan,
+        input,
+        read: read.clone(),
+        overview,
+    })
 }
 
 /// What the second pass wrote.
@@ -72,11 +147,16 @@ pub fn second_pass(
     first: &FirstPass,
     sink: &mut dyn Sink,
 ) -> Result<Written, PassError> {
-    let mut reader = input::Reader::new(src, format, name).map_err(PassError::Input)?;
+    let mut reader =
+        input::Reader::with_options(src, format, name, &first.read).map_err(PassError::Input)?;
     let mut run = Run::new(w.plan, w.opts);
     let mut row = Row::default();
     let mut out = Written::default();
     sink.head(w).map_err(PassError::Write)?;
+    if let Some(ov) = &first.overview {
+        sink.overview(w, ov, &first.input, &first.scan.skipped)
+            .map_err(PassError::Write)?;
+    }
     while let Some(next) = reader.next_into(&mut row).map_err(PassError::Input)? {
         match next {
             Next::Row => {
