@@ -65,6 +65,62 @@ impl Default for Style {
     }
 }
 
+/// Which findings a readable report (the table, HTML, the 问题清单 of a workbook) shows
+/// in its per-community detail. The summary always counts every finding, and the JSON,
+/// JSON Lines and CSV reports always carry every finding.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Only {
+    /// Every finding.
+    #[default]
+    All,
+    /// Failing findings, and only the communities that have one.
+    Failing,
+    /// What needs attention: failing, ambiguous and missing-data findings, bad cells
+    /// and data issues, and only the communities that have one.
+    Problems,
+}
+
+impl Only {
+    /// Reads `failing` or `problems` (`all` for every finding).
+    pub fn parse(s: &str) -> Option<Only> {
+        match s.trim().to_lowercase().as_str() {
+            "all" | "全部" => Some(Only::All),
+            "failing" | "fail" | "failures" | "不符合" => Some(Only::Failing),
+            "problems" | "problem" | "issues" | "问题" => Some(Only::Problems),
+            _ => None,
+        }
+    }
+
+    /// Whether a finding is shown. National rules replaced by local ones are never
+    /// shown per community (the summary lists them once).
+    pub fn keeps(self, f: &Finding) -> bool {
+        if matches!(f.reason, Some(crate::eval::Reason::Overridden { .. })) {
+            return false;
+        }
+        match self {
+            Only::All => true,
+            Only::Failing => f.status == Status::Fail,
+            Only::Problems => matches!(
+                f.status,
+                Status::Fail | Status::Ambiguous | Status::MissingData
+            ),
+        }
+    }
+
+    /// Whether a community is shown at all.
+    pub fn keeps_community(self, row: &Row, res: &RecordResult, issues: &[DataIssue]) -> bool {
+        match self {
+            Only::All => true,
+            Only::Failing => res.findings.iter().any(|f| self.keeps(f)),
+            Only::Problems => {
+                !row.errors.is_empty()
+                    || !issues.is_empty()
+                    || res.findings.iter().any(|f| self.keeps(f))
+            }
+        }
+    }
+}
+
 /// Counts of findings by status.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
