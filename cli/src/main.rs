@@ -34,6 +34,105 @@ enum InFormat {
     Tsv,
     Json,
     Jsonl,
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+}
+
+impl From<InFormat> for Format {
+    fn from(f: InFormat) -> Format {
+        match f {
+            InFormat::Csv => Format::Csv,
+            InFormat::Tsv => Format::Tsv,
+            InFormat::Json => Format::Json,
+            InFormat::Jsonl => Format::JsonLines,
+            InFormat::Xlsx => Format::Xlsx,
+            InFormat::Xlsb => Format::Xlsb,
+            InFormat::Xls => Format::Xls,
+            InFormat::Ods => Format::Ods,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum OnlyArg {
+    /// every finding
+    All,
+    /// failing findings, in the communities that have one
+    Failing,
+    /// failing, ambiguous and missing-data findings, bad cells and data issues
+    Problems,
+}
+
+impl From<OnlyArg> for report::Only {
+    fn from(o: OnlyArg) -> report::Only {
+        match o {
+            OnlyArg::All => report::Only::All,
+            OnlyArg::Failing => report::Only::Failing,
+            OnlyArg::Problems => report::Only::Problems,
+        }
+    }
+}
+
+/// How to read the roster: what the `check` command passes to the core's reader.
+#[derive(clap::Args, Clone)]
+struct ReadArgs {
+    /// Input format, when the file name does not say (or for `-`, standard input)
+    #[arg(long, value_enum)]
+    input_format: Option<InFormat>,
+    /// The sheet of a workbook: its name, or its number counting from 1 (default: the
+    /// first sheet whose first rows hold a header of known fields)
+    #[arg(long, value_name = "NAME|N")]
+    sheet: Option<String>,
+    /// The text encoding of a CSV/TSV/JSON file (default: detected — UTF-8 with or
+    /// without BOM, UTF-16, else GB18030/GBK)
+    #[arg(long, value_name = "ENCODING")]
+    encoding: Option<String>,
+    /// Assume FIELD=VALUE for every row that lacks the field (repeat for several), e.g.
+    /// `--assume 社区类型=城市`; the report says it was assumed
+    #[arg(long = "assume", value_name = "FIELD=VALUE")]
+    assume: Vec<String>,
+}
+
+impl ReadArgs {
+    fn options(&self) -> Result<input::ReadOptions, String> {
+        let encoding = match &self.encoding {
+            None => None,
+            Some(e) if e.eq_ignore_ascii_case("auto") => None,
+            Some(e) => Some(input::TextEncoding::from_name(e).ok_or_else(|| {
+                format!(
+                    "`--encoding {e}` is not an encoding shequ reads; use one of {} (or auto)",
+                    input::TextEncoding::NAMES
+                )
+            })?),
+        };
+        // a name, or a number counting from 1 (a sheet named so wins: the reader decides)
+        let sheet = match &self.sheet {
+            None => input::SheetChoice::Auto,
+            Some(s) => input::SheetChoice::Name(s.clone()),
+        };
+        let mut assume = Vec::new();
+        for a in &self.assume {
+            let (f, v) = input::ReadOptions::parse_assumption(a)
+                .map_err(|e| format!("`--assume {a}`: {e}"))?;
+            if assume.iter().any(|(g, _)| *g == f) {
+                return Err(format!("`--assume` gives `{}` twice", f.name()));
+            }
+            assume.push((f, v));
+        }
+        Ok(input::ReadOptions {
+            encoding,
+            sheet,
+            assume,
+        })
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum TemplateFormat {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -82,9 +181,15 @@ enum Cmd {
         /// Evaluate documents even when they are drafts or not in force on the as-of date
         #[arg(long)]
         allow_not_in_force: bool,
-        /// Input format, when the file name does not say (or for `-`, standard input)
-        #[arg(long, value_enum)]
-        input_format: Option<InFormat>,
+        #[command(flatten)]
+        read: ReadArgs,
+        /// Summarise per group of communities: a column (所属街道) or a field (区县)
+        #[arg(long, value_name = "COLUMN")]
+        group_by: Option<String>,
+        /// In the table's per-community detail, show only failing findings or only
+        /// problems (failing, ambiguous, missing data, bad cells); the summary counts all
+        #[arg(long, value_enum, default_value = "all")]
+        only: OnlyArg,
         /// Exit with status 1 when any finding fails
         #[arg(long)]
         fail_on_violation: bool,
@@ -122,13 +227,34 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Explain what a policy's rules (or one rule) require, with their quotes
+    /// Explain what a policy's rules (or one rule, or one clause) require, with their quotes
     Explain {
-        /// POLICY or POLICY/RULE
+        /// POLICY, POLICY/RULE, or a clause ID (`Y-10`)
         target: String,
+        /// A policy file of your own to look in (repeat for several); without it, the
+        /// bundled policies
+        #[arg(long = "policy-file", value_name = "PATH")]
+        policy_files: Vec<PathBuf>,
         /// Language
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
+    },
+    /// Write an empty roster for some policies: exactly the columns their rules read,
+    /// Chinese headers with units, and one sample row to delete
+    Template {
+        /// A bundled policy id (repeat for several)
+        #[arg(long = "policy", value_name = "ID")]
+        policies: Vec<String>,
+        /// A policy file of your own (repeat for several)
+        #[arg(long = "policy-file", value_name = "PATH")]
+        policy_files: Vec<PathBuf>,
+        /// csv (UTF-8 with BOM, opens in Excel) or xlsx (with a sheet of instructions)
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: TemplateFormat,
+        /// Where to write it (default: standard output for csv; `roster-template.xlsx`
+        /// for xlsx)
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
     /// Check a roster's figures: impossible or implausible values (fewer residents than
     /// households, a part larger than its whole); with --ledger, whether a re-division adds
@@ -221,7 +347,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             lang,
             min_strength,
             allow_not_in_force,
-            input_format,
+            read,
+            group_by,
+            only,
             fail_on_violation,
             wide,
             keep_going,
@@ -298,7 +426,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 &opts,
                 style,
                 &file,
-                input_format,
+                &read,
+                group_by.as_deref(),
+                only.into(),
                 format,
                 wide,
                 keep_going,
@@ -378,17 +508,66 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Explain { target, lang } => {
+        Cmd::Explain {
+            target,
+            policy_files,
+            lang,
+        } => {
             let lang: Lang = lang.into();
-            // a policy's own id, or a clause ID looked up in every bundled policy
-            let policies = match target.split_once('/') {
-                Some((pid, _)) => bundled::plan(&[pid])
-                    .map_err(|e| e.to_string())?
-                    .policies()
-                    .to_vec(),
-                None => bundled::all().map_err(|e| e.to_string())?,
+            let policies = if policy_files.is_empty() {
+                // a policy's own id, or a clause ID looked up in every bundled policy
+                match target.split_once('/') {
+                    Some((pid, _)) if bundled::ids().iter().any(|i| i == pid) => {
+                        bundled::plan(&[pid])
+                            .map_err(|e| e.to_string())?
+                            .policies()
+                            .to_vec()
+                    }
+                    _ => bundled::all().map_err(|e| e.to_string())?,
+                }
+            } else {
+                load_plan(&[], &policy_files)?.policies().to_vec()
             };
             print(&lang::explain_target(&policies, &target, lang)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Template {
+            policies,
+            policy_files,
+            format,
+            output,
+        } => {
+            if policies.is_empty() && policy_files.is_empty() {
+                return Err(format!("name at least one policy with `--policy ID` (bundled: {}) or `--policy-file PATH`", bundled::ids().join(", ")));
+            }
+            let plan = load_plan(&policies, &policy_files)?;
+            let t = shequ::template::template(&plan);
+            match format {
+                TemplateFormat::Csv => match output {
+                    Some(p) => std::fs::write(&p, t.to_csv())
+                        .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?,
+                    None => print(&t.to_csv())?,
+                },
+                TemplateFormat::Xlsx => {
+                    let p = output.unwrap_or_else(|| PathBuf::from("roster-template.xlsx"));
+                    if p.exists() {
+                        return Err(format!(
+                            "`{}` exists already; remove it or name another file with `--output`",
+                            p.display()
+                        ));
+                    }
+                    let bytes = t.to_xlsx()?;
+                    std::fs::write(&p, bytes)
+                        .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "wrote {} ({} columns for {})",
+                        p.display(),
+                        t.columns.len(),
+                        t.policies.join(", ")
+                    );
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Validate {
@@ -517,6 +696,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// The plan of bundled policies and policy files (with the layers they build on).
+fn load_plan(ids: &[String], files: &[PathBuf]) -> Result<shequ::Plan, String> {
+    let mut texts = Vec::new();
+    for pf in files {
+        texts.push(load::read_policy_file(pf).map_err(|e| e.to_string())?);
+    }
+    let req = load::Request {
+        bundled: ids.to_vec(),
+        texts,
+        lint: false,
+    };
+    Ok(load::load(&req, &load::FsSources)
+        .map_err(|e| e.to_string())?
+        .plan)
+}
+
 /// Where a roster is read from: a file (read twice: once to find every problem, once to
 /// evaluate) or standard input (held in memory).
 enum Source {
@@ -545,7 +740,9 @@ fn check(
     opts: &Options,
     style: report::Style,
     file: &str,
-    input_format: Option<InFormat>,
+    read: &ReadArgs,
+    group_by: Option<&str>,
+    only: report::Only,
     format: OutFormat,
     wide: bool,
     keep_going: bool,
@@ -564,21 +761,30 @@ fn check(
         }
         (Source::File(p), file.to_string())
     };
-    let fmt = match input_format {
-        Some(InFormat::Csv) => Format::Csv,
-        Some(InFormat::Tsv) => Format::Tsv,
-        Some(InFormat::Json) => Format::Json,
-        Some(InFormat::Jsonl) => Format::JsonLines,
+    let fmt = match read.input_format {
+        Some(f) => f.into(),
         None => Format::from_path(&fname).ok_or_else(|| {
-            format!("cannot tell the format of `{fname}` from its name; add `--input-format csv|tsv|json|jsonl`")
+            format!("cannot tell the format of `{fname}` from its name; add `--input-format csv|tsv|json|jsonl|xlsx|xls|ods`")
         })?,
     };
     if wide && format != OutFormat::Csv {
         return Err("`--wide` goes with `--format csv`".into());
     }
-    // first pass: every problem, every column, the hash
-    let first =
-        report::stream::first_pass(source.open()?, fmt, &fname).map_err(|e| e.to_string())?;
+    if group_by.is_some() && format != OutFormat::Table {
+        return Err(
+            "`--group-by` goes with the table report (`--format table`, the default)".into(),
+        );
+    }
+    let read_opts = read.options()?;
+    // first pass: every problem, every column, the hash; for the table, the summary too
+    // (it opens the report)
+    let evaluate = (format == OutFormat::Table).then(|| report::stream::Evaluate {
+        plan,
+        opts,
+        group_by: group_by.map(report::overview::GroupBy::parse),
+    });
+    let first = report::stream::first_pass_with(source.open()?, fmt, &fname, &read_opts, evaluate)
+        .map_err(|e| e.to_string())?;
     let scan = &first.scan;
     if scan.error_count() > 0 && !keep_going {
         return Err(report::stream::problems_message(scan));
@@ -594,8 +800,8 @@ fn check(
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     if wide {
         // one row per community: through the batch kernels, in chunks
-        let mut reader =
-            input::Reader::new(source.open()?, fmt, &fname).map_err(|e| e.to_string())?;
+        let mut reader = input::Reader::with_options(source.open()?, fmt, &fname, &read_opts)
+            .map_err(|e| e.to_string())?;
         let done = match report::csv::write_wide(plan, opts, &mut reader, out, fields, extra, true)
         {
             Ok(d) => d,
@@ -624,7 +830,7 @@ fn check(
         });
     }
     let mut sink: Box<dyn report::Sink> = match (format, wide) {
-        (OutFormat::Table, _) => Box::new(report::table::TableSink::new(out)),
+        (OutFormat::Table, _) => Box::new(report::table::TableSink::new(out).only(only)),
         (OutFormat::Json, _) => Box::new(report::json::JsonSink::new(out)),
         (OutFormat::Jsonl, _) => Box::new(report::json::JsonLinesSink::new(out)),
         // (the wide table went through the batch above)

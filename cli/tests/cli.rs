@@ -593,3 +593,182 @@ fn hex(h: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&h[i..i + 2], 16).expect("hex"))
         .collect()
 }
+
+#[test]
+fn an_office_workbook_is_read_summary_first_with_its_sum_rows_checked() {
+    let mut args = vec!["check"];
+    args.extend(BOTH);
+    args.extend([
+        "--as-of",
+        "2024-06-30",
+        "--group-by",
+        "所属街道",
+        "examples/office-roster.xlsx",
+    ]);
+    let o = shequ(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // the sheet with the roster, not the cover sheet; six communities, not twelve rows
+    assert!(out.contains("工作表「社区基本情况」"), "{out}");
+    assert!(out.contains("6 个社区"), "{out}");
+    // the 合计 row is off by 100 and said so; the title rows are skipped
+    assert!(
+        out.contains("户数:合计行为 17588,其上 6 行之和为 17488(相差 100)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("「七星关区、大方县城市社区基本情况统计表」"),
+        "{out}"
+    );
+    // summary first, then per street (the merged street cells read for each community)
+    let summary = out.find("== 汇总").expect("summary");
+    let groups = out.find("== 按「所属街道」分组").expect("groups");
+    let detail = out.find("== 逐社区明细").expect("detail");
+    assert!(summary < groups && groups < detail);
+    assert!(out.contains("市东街道         2 个社区"), "{out}");
+    // a national rule replaced by a local one is listed once, not per community
+    assert_eq!(
+        out.matches("national-rcl-2018/households [N-RCL-6]")
+            .count(),
+        1,
+        "{out}"
+    );
+    // the JSON report says which sheet and which rows were skipped
+    let mut args = vec!["check"];
+    args.extend(BOTH);
+    args.extend([
+        "--format",
+        "json",
+        "--sheet",
+        "2",
+        "examples/office-roster.xlsx",
+    ]);
+    let o = shequ(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(j["input"]["sheet"]["name"], "社区基本情况");
+    assert_eq!(j["input"]["format"], "xlsx");
+    let reasons: Vec<&str> = j["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(reasons, ["title", "title", "total", "total", "total"]);
+    // a sheet that is not there lists the sheets
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--sheet",
+        "Sheet9",
+        "examples/office-roster.xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("填表说明"), "{}", stderr(&o));
+}
+
+#[test]
+fn assume_only_and_a_missing_column_at_the_top() {
+    let p = tmp(
+        "no-kind.csv",
+        "社区名称,户数,常住人口\n甲社区,2000,6000\n乙社区,6200,17800\n",
+    );
+    let path = p.to_str().expect("path");
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--as-of",
+        "2024-06-30",
+        path,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let top = out.find("== 汇总").expect("summary");
+    let notice = out.find("整个名单缺少「社区类型」").expect("the notice");
+    assert!(notice < top, "said once, at the top: {out}");
+    assert!(out.contains("--assume 社区类型=城市"), "{out}");
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--as-of",
+        "2024-06-30",
+        "--assume",
+        "社区类型=城市",
+        "--only",
+        "failing",
+        "--format",
+        "table",
+        path,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("整个名单缺少「社区类型」"), "{out}");
+    assert!(
+        out.contains("假定(--assume): 社区类型 = 城市,用于 2 个未填写的社区"),
+        "{out}"
+    );
+    let detail = &out[out.find("== 逐社区明细").expect("detail")..];
+    assert!(
+        !detail.lines().any(|l| l.starts_with("  ✓")),
+        "only failing findings in the detail: {detail}"
+    );
+    assert!(
+        !detail.contains("按 --assume 假定"),
+        "said once, at the top: {detail}"
+    );
+    assert!(detail.contains("乙社区"), "{detail}");
+    // a bad assumption is refused before anything is read
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--assume",
+        "社区类形=城市",
+        path,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("社区类形"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_template_reads_back_as_the_columns_the_policies_use() {
+    let dir = std::env::temp_dir().join(format!("shequ-template-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let xlsx = dir.join("t.xlsx");
+    let _ = std::fs::remove_file(&xlsx);
+    let o = shequ(&[
+        "template",
+        "--policy",
+        "xian-2023",
+        "--output",
+        xlsx.to_str().expect("path"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // the template is a roster: its sample row is read and evaluated
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--format",
+        "json",
+        xlsx.to_str().expect("path"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let cols = j["input"]["columns"].as_array().expect("columns");
+    assert!(
+        cols.iter().all(|c| !c["field"].is_null()),
+        "every column is a field"
+    );
+    assert!(j["communities"][0]["name"]
+        .as_str()
+        .is_some_and(|n| n.contains("请删除本行")));
+    // the CSV template opens in Excel as Chinese (a BOM) and has the same header
+    let o = shequ(&["template", "--policy", "xian-2023", "--format", "csv"]);
+    assert!(o.status.success());
+    assert!(o.stdout.starts_with(b"\xEF\xBB\xBF"));
+    assert!(stdout(&o).contains("户数(户),常住人口(人)"));
+}

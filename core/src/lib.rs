@@ -45,6 +45,7 @@ pub mod raw;
 pub mod record;
 pub mod report;
 pub mod roster;
+pub mod template;
 pub mod validate;
 pub mod words;
 

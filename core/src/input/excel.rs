@@ -328,7 +328,14 @@ impl SheetSource {
                 .join(", ")
         };
         let sheet = match choice {
-            SheetChoice::Name(n) => match names.iter().find(|s| *s == n) {
+            SheetChoice::Name(n) => match names.iter().find(|s| *s == n).or_else(|| {
+                // no sheet of that name: a number counts sheets from 1
+                n.trim()
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| i.checked_sub(1))
+                    .and_then(|i| names.get(i))
+            }) {
                 Some(s) => s.clone(),
                 None => {
                     return Err(err(

@@ -300,7 +300,8 @@ pub enum SheetChoice {
     /// first sheet).
     #[default]
     Auto,
-    /// A sheet by name.
+    /// A sheet by name; when no sheet has that name and it is a number, the sheet at that
+    /// position counting from 1 (`--sheet 2`).
     Name(String),
     /// A sheet by position, from 0.
     Index(usize),

@@ -1162,6 +1162,8 @@ pub struct SummaryOut<'a> {
     pub missing_fields: Vec<MissingFieldOut<'a>>,
     /// Rows with problems in their cells.
     pub rows_with_errors: usize,
+    /// Communities with at least one failing finding.
+    pub failing_records: usize,
 }
 
 /// Per-rule and per-field counts over a roster, accumulated row by row; parts of a roster
@@ -1180,6 +1182,9 @@ pub struct Summary {
     /// replacing rules (as the first such finding names them).
     #[serde(default)]
     overridden: Vec<(usize, String)>,
+    /// Records with at least one failing finding.
+    #[serde(default)]
+    failing_records: usize,
 }
 
 impl Summary {
@@ -1193,6 +1198,7 @@ impl Summary {
             rows_missing: vec![0; field::field_count()],
             blocked: vec![(0, Vec::new()); field::field_count()],
             overridden: vec![(0, String::new()); n],
+            failing_records: 0,
         }
     }
 
@@ -1207,6 +1213,9 @@ impl Summary {
         self.records += 1;
         if bad_cells {
             self.rows_with_errors += 1;
+        }
+        if res.findings.iter().any(|f| f.status == Status::Fail) {
+            self.failing_records += 1;
         }
         for (i, m) in self.rows_missing.iter_mut().enumerate() {
             let f = FieldId(u16::try_from(i).unwrap_or(u16::MAX));
@@ -1262,6 +1271,7 @@ impl Summary {
     pub fn merge(&mut self, o: &Summary) {
         self.records += o.records;
         self.rows_with_errors += o.rows_with_errors;
+        self.failing_records += o.failing_records;
         for ((c, s, of), (c2, s2, of2)) in self.rules.iter_mut().zip(o.rules.iter()) {
             c.merge(c2);
             *of |= *of2;
@@ -1381,6 +1391,7 @@ impl Summary {
             rules,
             missing_fields: missing,
             rows_with_errors: self.rows_with_errors,
+            failing_records: self.failing_records,
         }
     }
 }
@@ -1557,6 +1568,47 @@ pub fn write_rows(
     Ok(done)
 }
 
+/// [`write_rows`] for a report that opens with its overview (the text table, HTML, a
+/// workbook): the rows are evaluated once for the overview, then again as they are
+/// written.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of a report, passed once"
+)]
+pub fn write_rows_with_overview(
+    plan: &Plan,
+    opts: &Options,
+    style: Style,
+    rows: &[Row],
+    skipped: &[Skipped],
+    input: Option<&InputOut>,
+    group_by: Option<overview::GroupBy>,
+    sink: &mut dyn Sink,
+) -> std::io::Result<Finished> {
+    let w = Writer::new(plan, opts, style);
+    let mut ov = overview::Overviewer::new(plan, opts, group_by);
+    for row in rows {
+        ov.add(row);
+    }
+    let ov = ov.finish().map_err(|max| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("the column to group by has more than {max} different values"),
+        )
+    })?;
+    sink.head(&w)?;
+    let none = InputOut::default();
+    sink.overview(&w, &ov, input.unwrap_or(&none), skipped)?;
+    let mut run = Run::new(plan, opts);
+    for row in rows {
+        let (res, issues) = run.row(row);
+        sink.community(&w, row, res, issues)?;
+    }
+    let done = run.finish();
+    sink.tail(&w, &done, skipped, input)?;
+    Ok(done)
+}
+
 /// The rows of a roster read into memory, as the report's rows.
 pub fn rows_of(roster: &crate::input::Roster) -> Vec<Row> {
     roster
@@ -1652,15 +1704,20 @@ pub fn to_jsonl(
 /// The text report of a roster held in memory.
 pub fn to_table(plan: &Plan, roster: &crate::input::Roster, opts: &Options, lang: Lang) -> String {
     let mut sink = table::TableSink::new(Vec::new());
-    render(
+    let rows = rows_of(roster);
+    let style = Style {
+        lang,
+        messages: true,
+    };
+    let _ = write_rows_with_overview(
         plan,
-        roster,
         opts,
+        style,
+        &rows,
+        &roster.skipped,
+        None,
+        None,
         &mut sink,
-        Style {
-            lang,
-            messages: true,
-        },
     );
     String::from_utf8(sink.into_inner()).unwrap_or_default()
 }
