@@ -149,6 +149,85 @@ fn read_rows(path: &str) -> Vec<gen::Row> {
         .collect()
 }
 
+/// The roster with Chinese headers (户数 for households …) and names (东关1社区 for 1), as
+/// an office writes them.
+fn chinese_headers(csv_text: &str) -> String {
+    let mut out = String::with_capacity(csv_text.len() * 2);
+    for (i, line) in csv_text.lines().enumerate() {
+        if i == 0 {
+            let hs: Vec<String> = line
+                .split(',')
+                .map(|h| {
+                    if h == "id" {
+                        return "社区名称".to_string();
+                    }
+                    shequ::field::by_id(h).map_or(h.to_string(), |f| f.def().zh.to_string())
+                })
+                .collect();
+            out.push_str(&hs.join(","));
+        } else {
+            let (id, rest) = line.split_once(',').unwrap_or((line, ""));
+            out.push_str(&format!("第{id}社区,{rest}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes a CSV roster as an office's workbook: a title row, the header, the rows (numbers
+/// as numbers), a 合计 row summing 户数 and 常住人口. Streams (constant memory mode).
+fn office_xlsx(csv_text: &str, out: &str) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb
+        .add_worksheet_with_constant_memory()
+        .expect("a constant-memory sheet");
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_text.as_bytes());
+    let _ = ws.write_string(0, 0, "城市社区基本情况统计表(生成的样例)");
+    let mut sums = [0i64; 2];
+    let mut cols = [usize::MAX; 2];
+    let mut row: u32 = 1;
+    for rec in rdr.records() {
+        let rec = rec.expect("csv");
+        for (c, cell) in rec.iter().enumerate() {
+            let col = u16::try_from(c).expect("columns");
+            if row == 1 {
+                if cell == "户数" {
+                    cols[0] = c;
+                }
+                if cell == "常住人口" {
+                    cols[1] = c;
+                }
+                let _ = ws.write_string(row, col, cell);
+                continue;
+            }
+            match cell.parse::<f64>() {
+                Ok(v) if !cell.is_empty() => {
+                    let _ = ws.write_number(row, col, v);
+                    for (sum, sc) in sums.iter_mut().zip(cols.iter()) {
+                        if *sc == c {
+                            *sum += cell.parse::<i64>().unwrap_or(0);
+                        }
+                    }
+                }
+                _ if !cell.is_empty() => {
+                    let _ = ws.write_string(row, col, cell);
+                }
+                _ => {}
+            }
+        }
+        row += 1;
+    }
+    let _ = ws.write_string(row, 0, "合计");
+    for (sum, c) in sums.iter().zip(cols.iter()) {
+        if let Ok(col) = u16::try_from(*c) {
+            let _ = ws.write_number(row, col, *sum as f64);
+        }
+    }
+    wb.save(out).expect("save");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = arg(&args, "--n").map_or(100_000, |x| x.parse().expect("--n"));
@@ -158,6 +237,19 @@ fn main() {
         Some("generate") => {
             let out = arg(&args, "--out").expect("--out FILE");
             std::fs::write(&out, gen::to_csv(&gen::generate(n, seed))).expect("write");
+        }
+        Some("office") => {
+            // a generated roster as an office has it: an .xlsx sheet with a title row and a
+            // 合计 row, or CSV in GB18030 as Chinese Excel saves it
+            let input = arg(&args, "--input").expect("--input FILE.csv");
+            let out = arg(&args, "--out").expect("--out FILE.xlsx|FILE.csv");
+            let text = chinese_headers(&std::fs::read_to_string(&input).expect("read"));
+            if out.ends_with(".xlsx") {
+                office_xlsx(&text, &out);
+            } else {
+                let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+                std::fs::write(&out, bytes).expect("write");
+            }
         }
         Some("evaluate") => {
             let input = arg(&args, "--input").expect("--input FILE");
@@ -198,7 +290,7 @@ fn main() {
             );
         }
         _ => {
-            eprintln!("usage: shequ-bench generate|evaluate|agree [--n N] [--seed S] [--input F] [--out F] [--engine shequ|yardstick] [--threads T]");
+            eprintln!("usage: shequ-bench generate|office|evaluate|agree [--n N] [--seed S] [--input F] [--out F] [--engine shequ|yardstick] [--threads T]");
             std::process::exit(2);
         }
     }

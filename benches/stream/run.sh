@@ -32,3 +32,20 @@ for n in $SIZES; do
             "$(awk -v k="$kb" 'BEGIN { print k / 1024 }')" "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')"
     done
 done
+
+# The same rosters as offices have them: GB18030 CSV (Chinese Excel's "CSV") and an .xlsx
+# sheet with a title row and a 合计 row, Chinese headers; JSON Lines out.
+printf '\n| communities | input | seconds | communities/s | peak memory (MB) |\n|---|---|---|---|---|\n'
+for n in $SIZES; do
+    csv="$dir/roster-$n.csv"
+    [ -f "$dir/roster-$n-gbk.csv" ] || target/release/shequ-bench office --input "$csv" --out "$dir/roster-$n-gbk.csv"
+    [ -f "$dir/roster-$n.xlsx" ] || target/release/shequ-bench office --input "$csv" --out "$dir/roster-$n.xlsx"
+    for input in "$csv" "$dir/roster-$n-gbk.csv" "$dir/roster-$n.xlsx"; do
+        /usr/bin/time -f "%e %M" -o "$dir/time" "${pin[@]}" "$bin" check --policy xian-2023 --policy bijie-2017 \
+            --as-of 2024-06-30 --format jsonl "$input" > /dev/null
+        read -r secs kb < "$dir/time"
+        rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { if (s > 0) printf "%d", n / s; else print "-" }')
+        printf '| %s | %s | %s | %s | %.1f |\n' "$n" "$(basename "$input")" "$secs" "$rate" \
+            "$(awk -v k="$kb" 'BEGIN { print k / 1024 }')"
+    done
+done

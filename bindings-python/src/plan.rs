@@ -22,6 +22,13 @@ use crate::arrow_out::{table, TableBuilder};
 use crate::capsule::ArrowTable;
 use crate::errors;
 
+/// A sheet of a workbook: its name, or its position from 0 (as pandas counts).
+#[derive(FromPyObject)]
+pub enum SheetArg {
+    Index(usize),
+    Name(String),
+}
+
 /// Rows evaluated at a time (each chunk's tables are converted and dropped).
 const CHUNK: usize = 8192;
 /// Rows of the batch evaluated at a time for the wide table.
@@ -427,33 +434,61 @@ impl Plan {
         ))
     }
 
-    /// A roster file (CSV, TSV, JSON, JSON Lines) read by the core's readers, checked.
-    #[pyo3(signature = (path, format = None, keep_going = false, threads = 1))]
+    /// A roster file (CSV, TSV, JSON, JSON Lines, Excel or OpenDocument workbooks) read by
+    /// the core's readers, checked. `sheet`: a sheet's name, or its position from 0;
+    /// `encoding`: the text encoding (default: detected); `assume`: `FIELD=VALUE` pairs
+    /// filled in where a row lacks the field.
+    #[pyo3(signature = (path, format = None, keep_going = false, threads = 1, sheet = None, encoding = None, assume = Vec::new()))]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the keyword arguments of shequ.check"
+    )]
     fn check_path(
         slf: &Bound<'_, Plan>,
         path: PathBuf,
         format: Option<&str>,
         keep_going: bool,
         threads: usize,
+        sheet: Option<SheetArg>,
+        encoding: Option<&str>,
+        assume: Vec<(String, String)>,
     ) -> PyResult<Checked> {
         let py = slf.py();
         let name = path.display().to_string();
         let format = match format {
-            Some("csv") => Format::Csv,
-            Some("tsv") => Format::Tsv,
-            Some("json") => Format::Json,
-            Some("jsonl") => Format::JsonLines,
-            Some(other) => {
-                return Err(PyValueError::new_err(format!(
-                    "format `{other}` is not csv, tsv, json or jsonl"
-                )))
-            }
+            Some(f) => Format::from_name(f).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "format `{f}` is not one shequ reads: csv, tsv, json, jsonl, xlsx, xlsb, xls, ods"
+                ))
+            })?,
             None => Format::from_path(&name).ok_or_else(|| {
                 PyValueError::new_err(format!(
-                    "cannot tell the format of `{name}` from its name; pass format=\"csv\" (or tsv, json, jsonl)"
+                    "cannot tell the format of `{name}` from its name; pass format=\"csv\" (or tsv, json, jsonl, xlsx, xls, ods)"
                 ))
             })?,
         };
+        let mut read_opts = shequ::input::ReadOptions {
+            encoding: match encoding {
+                None => None,
+                Some(e) => Some(shequ::input::TextEncoding::from_name(e).ok_or_else(|| {
+                    PyValueError::new_err(format!(
+                        "encoding `{e}` is not one shequ reads: {}",
+                        shequ::input::TextEncoding::NAMES
+                    ))
+                })?),
+            },
+            sheet: match sheet {
+                None => shequ::input::SheetChoice::Auto,
+                Some(SheetArg::Name(n)) => shequ::input::SheetChoice::Name(n),
+                Some(SheetArg::Index(i)) => shequ::input::SheetChoice::Index(i),
+            },
+            assume: Vec::new(),
+        };
+        for (f, v) in &assume {
+            let pair = shequ::input::ReadOptions::parse_assumption(&format!("{f}={v}"))
+                .map_err(|e| PyValueError::new_err(format!("assume {f}={v}: {e}")))?;
+            read_opts.assume.push(pair);
+        }
         let open = || {
             std::fs::File::open(&path)
                 .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
@@ -469,7 +504,7 @@ impl Plan {
         };
         let first = {
             let src = open()?;
-            py.detach(|| report::stream::first_pass(src, format, &name))
+            py.detach(|| report::stream::first_pass_with(src, format, &name, &read_opts, None))
                 .map_err(|e| errors::core(py, &shequ::Error::Input(e)))?
         };
         if first.scan.error_count() > 0 && !keep_going {
@@ -485,7 +520,7 @@ impl Plan {
         }
         let src = open()?;
         let read = py.detach(|| -> Result<_, shequ::input::InputError> {
-            let mut reader = shequ::input::Reader::new(src, format, &name)?;
+            let mut reader = shequ::input::Reader::with_options(src, format, &name, &read_opts)?;
             let mut cols = Columns::new(0);
             let mut chunk: Vec<shequ::Record> = Vec::with_capacity(CHUNK);
             let mut bad = Vec::new();

@@ -213,3 +213,44 @@ def test_only_some_rules() -> None:
     with pytest.raises(shequ.PolicyError) as e:
         shequ.check([{"户数": 6200}], policies=["xian-2023"], as_of="2024-06-30", rules=["xian-2023/nope"])
     assert "xian-2023/nope" in str(e.value)
+
+
+def test_an_office_workbook_is_read_as_the_command_reads_it() -> None:
+    book = EXAMPLES / "office-roster.xlsx"
+    r = shequ.check(book, ["xian-2023", "bijie-2017"], as_of="2024-06-30", output="pandas")
+    wide = r.wide
+    assert len(wide) == 6, "the title, 小计 and 合计 rows are not communities"
+    assert list(wide["社区名称"])[:2] == ["东关社区", "西城社区"]
+    # the merged street column is read for every community it covers
+    assert list(wide["所属街道"]) == ["市东街道", "市东街道", "市西街道", "红岩街道", "红岩街道", "红岩街道"]
+    report = json.loads(r.to_json())
+    assert report["input"]["sheet"]["name"] == "社区基本情况"
+    total = [s for s in report["skipped"] if s.get("text") == "合计"][0]
+    off = [c for c in total["checks"] if not c["agrees"]]
+    assert [(c["field"], c["stated"], c["summed"]) for c in off] == [("households", 17588, 17488)]
+    # the same sheet by position (from 0, as pandas counts) and by name
+    by_pos = shequ.check(book, ["xian-2023"], sheet=1, output="pandas").wide
+    by_name = shequ.check(book, ["xian-2023"], sheet="社区基本情况", output="pandas").wide
+    assert len(by_pos) == len(by_name) == 6
+    with pytest.raises(shequ.InputError, match="填表说明"):
+        shequ.check(book, ["xian-2023"], sheet="Sheet9")
+
+
+def test_assume_fills_rows_without_the_field(tmp_path: pathlib.Path) -> None:
+    p = tmp_path / "r.csv"
+    p.write_text("社区名称,户数,常住人口\n甲社区,2000,6000\n", encoding="utf-8")
+    r = shequ.check(p, ["xian-2023"], as_of="2024-06-30", assume={"社区类型": "城市"})
+    report = json.loads(r.to_json())
+    assert report["input"]["assumed"] == [{"field": "kind", "value": "城市", "rows": 1}]
+    with pytest.raises(TypeError, match="roster file"):
+        shequ.check([{"户数": 1}], ["xian-2023"], assume={"社区类型": "城市"})
+    with pytest.raises(ValueError, match="社区类形"):
+        shequ.check(p, ["xian-2023"], assume={"社区类形": "城市"})
+
+
+def test_a_gbk_csv_from_chinese_excel(tmp_path: pathlib.Path) -> None:
+    p = tmp_path / "gbk.csv"
+    p.write_bytes("社区名称,户数\n东关社区,2000\n".encode("gbk"))
+    r = shequ.check(p, ["xian-2023"], output="pandas")
+    assert list(r.wide["社区名称"]) == ["东关社区"]
+    assert json.loads(r.to_json())["input"]["encoding"] == "gb18030"

@@ -269,14 +269,24 @@ def check(
     output: Optional[str] = None,
     format: Optional[str] = None,
     rules: Optional[Sequence[str]] = None,
+    sheet: Union[None, str, int] = None,
+    encoding: Optional[str] = None,
+    assume: Optional[Mapping[str, Any]] = None,
 ) -> Result:
     """Checks a roster against policies and returns a :class:`Result`.
 
     ``roster``: a pandas DataFrame (through pyarrow), a polars DataFrame, a pyarrow Table
     or RecordBatchReader, any object with ``__arrow_c_stream__``, a list of dicts, a dict
-    of lists, or the path of a CSV/TSV/JSON/JSON Lines file (``format`` when its name does
-    not say). Columns are field ids or Chinese headers (``shequ.fields()``); other
-    columns pass through. NaN, None and nulls are missing data, never zero.
+    of lists, or the path of a roster file: CSV/TSV/JSON/JSON Lines, or an Excel
+    (``.xlsx``, ``.xls``, ``.xlsb``) or OpenDocument (``.ods``) workbook (``format`` when
+    its name does not say). Columns are field ids or Chinese headers (``shequ.fields()``);
+    other columns pass through. NaN, None and nulls are missing data, never zero.
+
+    A file is read as the command reads it: the header row found below any title rows,
+    sum rows (合计, 小计 …) and blank rows skipped and reported, GB18030 and UTF-16 text
+    detected (``encoding`` to say which), ``sheet`` a sheet's name or its position from 0
+    (default: the first sheet that holds a roster). ``assume``: values for the rows that
+    lack a field, such as ``{"社区类型": "城市"}`` (the report says they were assumed).
 
     ``policies``: bundled ids (``shequ.policies()``) and :class:`Policy` objects;
     ``policy_files``: paths of policy files. ``as_of``: the date of the check (default:
@@ -293,14 +303,25 @@ def check(
     plan = _plan(policies, policy_files, as_of, lang, min_strength, allow_not_in_force, rules)
     kind = _convert.kind_of(roster)
     out = _convert.output_kind(kind, output)
+    if kind != "path" and (sheet is not None or encoding is not None or assume):
+        raise TypeError("sheet, encoding and assume apply to a roster file (a path)")
     if kind == "path":
-        checked = plan.check_path(_os.fspath(roster), format, keep_going, threads)
+        pairs = [(str(k), _assumed_text(v)) for k, v in (assume or {}).items()]
+        checked = plan.check_path(
+            _os.fspath(roster), format, keep_going, threads, sheet, encoding, pairs
+        )
     elif kind == "python":
         data = list(roster) if isinstance(roster, tuple) else roster
         checked = plan.check_python(data, keep_going, threads)
     else:
         checked = plan.check_arrow(_convert.to_stream(roster, kind), keep_going, threads)
     return Result(checked, plan, roster, kind, out)
+
+
+def _assumed_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return str(v)
 
 
 def check_one(

@@ -30,8 +30,8 @@ def kind_of(roster: Any) -> str:
     raise TypeError(
         f"cannot read a {type(roster).__name__} as a roster: give a pandas or polars "
         "DataFrame, a pyarrow Table or RecordBatchReader, an object with "
-        "__arrow_c_stream__, a list of dicts, a dict of lists, or a path to a CSV/TSV/"
-        "JSON/JSON Lines file"
+        "__arrow_c_stream__, a list of dicts, a dict of lists, or a path to a roster file "
+        "(CSV/TSV/JSON/JSON Lines, or an Excel/OpenDocument workbook)"
     )
 
 

@@ -1,7 +1,7 @@
 """Types of the native module (the core, through pyo3). Use the package's own API
 (``shequ.check`` …); this module converts and calls."""
 
-from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple, final
+from typing import Any, Dict, List, Optional, Protocol, Sequence, Tuple, Union, final
 
 __all__ = [
     "Plan",
@@ -74,7 +74,14 @@ class Plan:
     def check_arrow(self, data: Any, keep_going: bool = False, threads: int = 1) -> Checked: ...
     def check_python(self, data: Any, keep_going: bool = False, threads: int = 1) -> Checked: ...
     def check_path(
-        self, path: str, format: Optional[str] = None, keep_going: bool = False, threads: int = 1
+        self,
+        path: str,
+        format: Optional[str] = None,
+        keep_going: bool = False,
+        threads: int = 1,
+        sheet: Union[None, str, int] = None,
+        encoding: Optional[str] = None,
+        assume: Sequence[Tuple[str, str]] = ...,
     ) -> Checked: ...
 
 def policies_json() -> str: ...

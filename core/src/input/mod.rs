@@ -409,10 +409,10 @@ pub struct Skipped {
     pub line: usize,
     pub reason: SkipReason,
     /// What the row says it is: the title's text, or a sum row's label (`合计`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// For a sum row: each figure it states against the sum of the rows it covers.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<TotalCheck>,
 }
 

@@ -1118,10 +1118,10 @@ pub struct RuleSummaryOut<'a> {
     pub measure: Option<FieldId>,
     pub unit: Option<Unit>,
     /// Findings not applicable because a local rule replaces this (national) rule.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub overridden: usize,
     /// The rules that replace it (`policy/rule, …`), when some finding was replaced.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<String>,
 }
 
