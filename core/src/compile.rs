@@ -58,6 +58,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "word",
     "quote",
     "reading",
+    "reading_en",
     "when",
     "overrides",
 ];
@@ -230,8 +231,8 @@ impl<'a> Ctx<'a> {
         let word = b.word.get_ref().clone();
         let sense = if word.trim().is_empty() {
             // the text has no boundary word: the reading must say how the number bounds
-            match (b.inclusive, &b.reading) {
-                (Some(inclusive), Some(_)) => Some(words::WordSense {
+            match (b.inclusive, b.reading.is_some() || b.reading_en.is_some()) {
+                (Some(inclusive), true) => Some(words::WordSense {
                     side: expected,
                     inclusive,
                 }),
@@ -278,6 +279,7 @@ impl<'a> Ctx<'a> {
         if !word.trim().is_empty()
             && b.inclusive.is_some_and(|i| i != sense.inclusive)
             && b.reading.is_none()
+            && b.reading_en.is_none()
         {
             self.push(
                 Code::BoundaryWord,
@@ -315,6 +317,7 @@ impl<'a> Ctx<'a> {
             side: expected,
             inclusive,
             reading: b.reading.clone(),
+            reading_en: b.reading_en.clone(),
             pos: self.pos(&raw.span()),
         })
     }
@@ -503,6 +506,7 @@ fn plain_bound(v: &toml::Value, span: &Range<usize>) -> Result<RawBound, String>
     let mut word = None;
     let mut inclusive = None;
     let mut reading = None;
+    let mut reading_en = None;
     for (k, x) in t {
         match (k.as_str(), x) {
             ("value", toml::Value::Integer(i)) => value = Some(RawNum::Int(*i)),
@@ -511,7 +515,8 @@ fn plain_bound(v: &toml::Value, span: &Range<usize>) -> Result<RawBound, String>
             ("word", toml::Value::String(s)) => word = Some(s.clone()),
             ("inclusive", toml::Value::Boolean(b)) => inclusive = Some(*b),
             ("reading", toml::Value::String(s)) => reading = Some(s.clone()),
-            ("value" | "word" | "inclusive" | "reading", _) => {
+            ("reading_en", toml::Value::String(s)) => reading_en = Some(s.clone()),
+            ("value" | "word" | "inclusive" | "reading" | "reading_en", _) => {
                 return Err(format!("`{k}` has the wrong type"))
             }
             (other, _) => return Err(format!("unknown key `{other}`")),
@@ -523,6 +528,7 @@ fn plain_bound(v: &toml::Value, span: &Range<usize>) -> Result<RawBound, String>
         word: Spanned::new(span.clone(), word),
         inclusive,
         reading,
+        reading_en,
     })
 }
 
@@ -782,6 +788,7 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         source_note: m.source_note.clone(),
         boundary_reading: cx.reading,
         reading_note: m.reading_note.clone(),
+        reading_note_en: m.reading_note_en.clone(),
         overlap: overlap?,
         applies_to,
         builds_on,
@@ -1311,6 +1318,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
         word: r.word.get_ref().clone(),
         quote: r.quote.get_ref().clone(),
         reading: r.reading.clone(),
+        reading_en: r.reading_en.clone(),
         when,
         overrides,
         unit,
@@ -1323,7 +1331,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
 fn check_strength_word(cx: &mut Ctx<'_>, r: &RawRule, s: Strength) {
     let word = words::simplify(r.word.get_ref());
     if word.is_empty() {
-        if r.reading.is_none() {
+        if r.reading.is_none() && r.reading_en.is_none() {
             cx.push(
                 Code::StrengthWord,
                 Severity::Warning,
@@ -1346,7 +1354,7 @@ fn check_strength_word(cx: &mut Ctx<'_>, r: &RawRule, s: Strength) {
             ),
             None => format!("words for `{}`: {}", s.name(), s.words().join(" ")),
         };
-        if r.reading.is_none() || found.is_none() {
+        if (r.reading.is_none() && r.reading_en.is_none()) || found.is_none() {
             cx.push(
                 Code::StrengthWord,
                 Severity::Warning,

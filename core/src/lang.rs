@@ -1493,7 +1493,7 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
             ),
         );
     }
-    if let Some(rd) = &r.reading {
+    if let Some(rd) = r.reading_in(lang) {
         line(
             &mut s,
             format!("{}: {rd}", if zh { "解读" } else { "reading" }),

@@ -914,3 +914,45 @@ fn frames_are_the_reports_findings_as_columns() {
         frames::NumLayout::Text
     );
 }
+
+/// Readings are written like titles: `reading` in Chinese, `reading_en` in English, each
+/// shown in its language and standing in for the other when that one is missing.
+#[test]
+fn readings_come_in_chinese_and_english_like_titles() {
+    let text = format!(
+        "{HEAD}reading_note = \"按民法典第一千二百五十九条解读\"\nreading_note_en = \"read per 民法典 art. 1259\"\n{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nreading = \"“不少于”包括本数\"\nreading_en = \"不少于 includes the number\"\nmin = {{ value = 5, word = \"\", inclusive = true, reading_en = \"at least 5\" }}\n"
+    );
+    let (p, d) = compile::compile(&text, "t.toml");
+    assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+    let p = p.expect("compiles");
+    let r = p.rule("r").expect("rule");
+    assert_eq!(r.reading_in(Lang::Zh), Some("“不少于”包括本数"));
+    assert_eq!(r.reading_in(Lang::En), Some("不少于 includes the number"));
+    let shequ::model::Shape::Range { min: Some(b), .. } = &r.shape else {
+        panic!("a minimum");
+    };
+    // a bound with no word may give its reading in English only
+    assert_eq!(b.reading_in(Lang::En), Some("at least 5"));
+    assert_eq!(b.reading_in(Lang::Zh), Some("at least 5"));
+    assert_eq!(
+        p.meta.reading_note_in(Lang::Zh),
+        Some("按民法典第一千二百五十九条解读")
+    );
+    assert_eq!(
+        p.meta.reading_note_in(Lang::En),
+        Some("read per 民法典 art. 1259")
+    );
+    let zh = shequ::lang::explain_target(std::slice::from_ref(&p), "test/r", Lang::Zh)
+        .expect("explained");
+    let en = shequ::lang::explain_target(std::slice::from_ref(&p), "test/r", Lang::En)
+        .expect("explained");
+    assert!(zh.contains("解读: “不少于”包括本数"), "{zh}");
+    assert!(en.contains("reading: 不少于 includes the number"), "{en}");
+    // only one language given: it is shown in both
+    let only_en = text.replace("reading = \"“不少于”包括本数\"\n", "");
+    let p = compile::compile(&only_en, "t.toml").0.expect("compiles");
+    let r = p.rule("r").expect("rule");
+    assert_eq!(r.reading_in(Lang::Zh), Some("不少于 includes the number"));
+    // `reading_en` is a key of every kind, and the schema says so
+    assert!(compile::COMMON_KEYS.contains(&"reading_en"));
+}
