@@ -163,6 +163,9 @@ pub struct Meta {
     pub reading_note: Option<String>,
     /// The same in English.
     pub reading_note_en: Option<String>,
+    /// Where `reading_note` is written (for the linter).
+    #[serde(skip)]
+    pub reading_note_pos: Pos,
     pub overlap: Overlap,
     /// Community kinds (indices into the `kind` field's values) the document governs;
     /// `None` means every kind.

@@ -63,7 +63,7 @@ pub struct RawMeta {
     pub source_note: Option<String>,
     pub boundary_reading: Option<Spanned<String>>,
     /// Why the boundary reading was chosen, in Chinese.
-    pub reading_note: Option<String>,
+    pub reading_note: Option<Spanned<String>>,
     /// The same in English.
     pub reading_note_en: Option<String>,
     pub overlap: Option<Spanned<String>>,

@@ -956,3 +956,43 @@ fn readings_come_in_chinese_and_english_like_titles() {
     // `reading_en` is a key of every kind, and the schema says so
     assert!(compile::COMMON_KEYS.contains(&"reading_en"));
 }
+
+/// A Chinese `reading` (of a rule, of a bound, or `reading_note`) with no Chinese
+/// characters in it is a warning: it is probably an English reading left in the Chinese
+/// key. English in `reading_en` is what that key is for.
+#[test]
+fn a_chinese_reading_without_chinese_is_linted() {
+    let body = format!(
+        "reading_note = \"read per art. 1259\"\n{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nreading = \"the floor only\"\nmin = {{ value = 5, word = \"\", inclusive = true, reading = \"at least 5\" }}\n"
+    );
+    let (p, d) = lint::lint(&format!("{HEAD}{body}"), "t.toml", None);
+    assert!(p.is_some());
+    let found: Vec<(u32, &str)> = d
+        .iter()
+        .filter(|x| x.code == Code::ReadingLanguage)
+        .map(|x| (x.line, x.message.as_str()))
+        .collect();
+    assert_eq!(found.len(), 3, "{d:?}");
+    assert!(d
+        .iter()
+        .filter(|x| x.code == Code::ReadingLanguage)
+        .all(|x| x.severity == shequ::Severity::Warning && !x.is_error()));
+    assert_eq!(found[0].0, 9, "reading_note is where it is written");
+    assert!(found[1].1.starts_with("`reading` is the Chinese reading"));
+    assert!(found[2].1.contains("`min` bound"));
+    // moved to the English keys, or written in Chinese, nothing is said
+    let fixed = body
+        .replace("reading_note = ", "reading_note_en = ")
+        .replace(
+            "reading = \"the floor only\"",
+            "reading_en = \"the floor only\"",
+        )
+        .replace("reading = \"at least 5\"", "reading = \"至少5人\"");
+    let (_, d) = lint::lint(&format!("{HEAD}{fixed}"), "t.toml", None);
+    assert!(d.iter().all(|x| x.code != Code::ReadingLanguage), "{d:?}");
+    // the bundled policies have their readings in Chinese
+    for (f, t) in bundled::FILES {
+        let (_, d) = lint::lint(t, f, None);
+        assert!(d.iter().all(|x| x.code != Code::ReadingLanguage), "{f}");
+    }
+}
