@@ -449,3 +449,420 @@ fn policy_errors_in_chinese() {
         "policy.toml:19:27: 错误[boundary-word]: 规则 `r`: `以上` 限定的是另一侧,却写在了 `max` 中\n  提示: 请把这个界限移到 `min`"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Input errors
+
+use shequ::input::{self, Format, InputError, InputErrorDetail, ReadOptions, SheetChoice};
+
+/// The numbers and the backticked words of an English text (a line, a column, the value
+/// at fault, a header): the Chinese must carry each of them too.
+fn anchors(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('`') {
+        let after = &rest[i + 1..];
+        match after.find('`') {
+            Some(j) => {
+                out.push(format!("`{}`", &after[..j]));
+                rest = &after[j + 1..];
+            }
+            None => break,
+        }
+    }
+    let mut digits = String::new();
+    for c in s.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if !digits.is_empty() {
+            out.push(std::mem::take(&mut digits));
+        }
+    }
+    out
+}
+
+fn check_detail(d: &InputErrorDetail, case: &str) {
+    assert!(
+        has_cjk(&d.message_zh) && d.message_zh != d.message,
+        "{case}: the Chinese message is not Chinese: {:?} (English: {:?})",
+        d.message_zh,
+        d.message
+    );
+    for a in anchors(&d.message) {
+        assert!(
+            d.message_zh.contains(&a),
+            "{case}: `{a}` of {:?} is not in {:?}",
+            d.message,
+            d.message_zh
+        );
+    }
+    assert_eq!(d.help.is_some(), d.help_zh.is_some(), "{case}: {d:?}");
+    if let (Some(en), Some(zh)) = (&d.help, &d.help_zh) {
+        assert!(
+            has_cjk(zh) && zh != en,
+            "{case}: the Chinese help is not Chinese: {zh:?}"
+        );
+        for a in anchors(en) {
+            assert!(zh.contains(&a), "{case}: `{a}` of {en:?} is not in {zh:?}");
+        }
+    }
+    assert_eq!(d.message_in(Lang::En), d.message);
+    assert_eq!(d.message_in(Lang::Zh), d.message_zh);
+    assert_eq!(d.help_in(Lang::Zh), d.help_zh.as_deref());
+    assert_eq!(d.display_in(Lang::En), d.to_string(), "{case}");
+    let zh = d.display_in(Lang::Zh);
+    assert!(
+        zh.starts_with(&format!(
+            "{}:{}:{}: {}",
+            d.file, d.line, d.column, d.message_zh
+        )),
+        "{case}: {zh}"
+    );
+    assert_eq!(zh.contains("\n  提示: "), d.help.is_some(), "{case}: {zh}");
+    assert!(!zh.contains("help:"), "{case}: {zh}");
+}
+
+fn check_error(e: &InputError, case: &str) {
+    assert!(!e.details().is_empty(), "{case}");
+    for d in e.details() {
+        check_detail(d, case);
+    }
+    assert_eq!(e.display_in(Lang::En), e.to_string(), "{case}");
+    let zh = e.display_in(Lang::Zh);
+    let n = e.details().len();
+    if n > 1 {
+        assert!(zh.ends_with(&format!("\n共 {n} 处问题")), "{case}: {zh}");
+    } else {
+        assert!(!zh.contains("处问题"), "{case}: {zh}");
+    }
+}
+
+/// Every roster's problems, each read leniently (bad cells are collected on their rows)
+/// and strictly (the same problems as an error).
+fn roster_problems(bytes: &[u8], format: Format, opts: &ReadOptions) -> Vec<InputErrorDetail> {
+    match input::read_all_with(bytes, format, "roster.csv", opts) {
+        Ok(r) => r.errors,
+        Err(e) => {
+            check_error(&e, "strict");
+            e.details().to_vec()
+        }
+    }
+}
+
+/// Bad rosters of every kind: their messages and help lines are Chinese, and carry the
+/// same line, column, value, header and numbers as the English.
+#[test]
+fn every_input_error_speaks_chinese() {
+    let csv: Vec<(&str, &str)> = vec![
+        ("misspelt header", "社区名称,housholds\nA,1\n"),
+        ("ambiguous header", "社区名称,工作人员\nA,1\n"),
+        ("header in the wrong unit", "社区名称,户数(万户)\nA,1\n"),
+        ("duplicate column", "户数,households\n1,2\n"),
+        ("one column of semicolons", "社区名称;户数\nA;1\n"),
+        ("one column of tabs", "社区名称\t户数\nA\t1\n"),
+        ("ragged row", "name,户数\nA,1,2\n"),
+        ("short row", "name,户数\nA\n"),
+        (
+            "unclosed quote",
+            "name,户数,备注\nA,1,\"说明\nB,2,x\nC,3,y\n",
+        ),
+        ("quote over a field", "name,户数\nA,\"1\n2\"\n"),
+        ("empty file", ""),
+        ("blank file", "\n\n,,\n"),
+        ("header but no rows", "name,户数\n"),
+        ("not yes or no", "name,is_new\nA,maybe\n"),
+        ("unknown category", "name,社区类型\nA,郊区\n"),
+        ("not a share", "name,交叉任职比例\nA,abc\n"),
+        ("ambiguous share", "name,交叉任职比例\nA,60\n"),
+        ("negative share", "name,交叉任职比例\nA,-5%\n"),
+        ("share above 100 %", "name,交叉任职比例\nA,150%\n"),
+        ("negative count", "name,户数\nA,-3\n"),
+        ("too large", "name,户数\nA,9999999999999\n"),
+        ("far too large", "name,户数\nA,99999999999999999999999\n"),
+        ("not a whole number", "社区名称,户数\nA,1200\nB,12.5\n"),
+        ("not a number", "name,户数\nA,abc\n"),
+        ("badly grouped", "name,户数\nA,\"1,23,4\"\n"),
+        (
+            "too many decimals",
+            "name,service_space\nA,0.1234567890123456789012\n",
+        ),
+        (
+            "several bad cells",
+            "社区名称,户数,常住人口\nA,x,y\nB,1.5,-2\n",
+        ),
+    ];
+    let mut codes = BTreeSet::new();
+    for (case, text) in &csv {
+        let found = roster_problems(text.as_bytes(), Format::Csv, &ReadOptions::default());
+        assert!(!found.is_empty(), "{case}: no problem found");
+        for d in &found {
+            check_detail(d, case);
+            codes.insert(d.code);
+        }
+    }
+    let json: Vec<(&str, &str, Format)> = vec![
+        ("JSON syntax", "[{\"name\": }]", Format::Json),
+        ("JSON unclosed", "[{\"name\": \"A\"", Format::Json),
+        ("JSON trailing comma", "[{\"name\": \"A\",}]", Format::Json),
+        (
+            "JSON key twice",
+            "[{\"households\": 1, \"households\": 2}]",
+            Format::Json,
+        ),
+        (
+            "JSON keys for one field",
+            "[{\"户数\": 1, \"households\": 2}]",
+            Format::Json,
+        ),
+        ("JSON misspelt key", "[{\"housholds\": 1}]", Format::Json),
+        (
+            "JSON record not an object",
+            "[1, {\"name\": \"A\"}]",
+            Format::Json,
+        ),
+        (
+            "JSON value a list",
+            "[{\"name\": \"A\", \"households\": [1]}]",
+            Format::Json,
+        ),
+        (
+            "JSON bad cell",
+            "[{\"name\": \"A\", \"households\": \"x\"}]",
+            Format::Json,
+        ),
+        (
+            "JSON other top-level key",
+            "{\"communities\": [{\"name\": \"A\"}], \"year\": 2024}",
+            Format::Json,
+        ),
+        (
+            "JSON communities not an array",
+            "{\"communities\": 3}",
+            Format::Json,
+        ),
+        ("JSON object without communities", "{}", Format::Json),
+        ("JSON scalar", "3", Format::Json),
+        ("JSON empty", "  ", Format::Json),
+        ("JSON no records", "[]", Format::Json),
+        ("JSON Lines not an object", "1\n", Format::JsonLines),
+        ("JSON Lines syntax", "{\"name\": }\n", Format::JsonLines),
+        ("JSON Lines no records", "\n\n", Format::JsonLines),
+    ];
+    for (case, text, format) in &json {
+        let found = roster_problems(text.as_bytes(), *format, &ReadOptions::default());
+        assert!(!found.is_empty(), "{case}: no problem found");
+        for d in &found {
+            check_detail(d, case);
+            codes.insert(d.code);
+        }
+    }
+    // bytes that are not what their name says
+    let bytes: Vec<(&str, Vec<u8>, Format)> = vec![
+        (
+            "a workbook named .csv",
+            b"PK\x03\x04\x14\x00\x00\x00rest".to_vec(),
+            Format::Csv,
+        ),
+        (
+            "an old workbook named .csv",
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
+            Format::Csv,
+        ),
+        (
+            "a web page named .xlsx",
+            b"<html><table><tr><td>1</td></tr></table></html>".to_vec(),
+            Format::Xlsx,
+        ),
+        (
+            "a broken workbook",
+            b"PK\x03\x04 not really a zip".to_vec(),
+            Format::Xlsx,
+        ),
+        ("an empty workbook file", Vec::new(), Format::Xlsx),
+        (
+            "JSON not UTF-8",
+            b"[{\"name\": \"\xff\"}]".to_vec(),
+            Format::Json,
+        ),
+        (
+            "JSON Lines not text",
+            b"{\"name\": \"\xff\"}\n".to_vec(),
+            Format::JsonLines,
+        ),
+    ];
+    for (case, b, format) in &bytes {
+        let found = roster_problems(b, *format, &ReadOptions::default());
+        assert!(!found.is_empty(), "{case}: no problem found");
+        for d in &found {
+            check_detail(d, case);
+            codes.insert(d.code);
+        }
+    }
+    // a file said to be UTF-8 that is not
+    let opts = ReadOptions {
+        encoding: Some(input::TextEncoding::Utf8),
+        ..ReadOptions::default()
+    };
+    for d in roster_problems(b"name,\xc9\xe7\xc7\xf8\nA,1\n", Format::Csv, &opts) {
+        check_detail(&d, "not UTF-8 after all");
+        codes.insert(d.code);
+    }
+    // a sheet that is not there
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("名册").expect("name");
+    ws.write(0, 0, "社区名称").expect("cell");
+    ws.write(0, 1, "户数").expect("cell");
+    ws.write(1, 0, "A").expect("cell");
+    ws.write(1, 1, 1200).expect("cell");
+    let book = wb.save_to_buffer().expect("workbook");
+    for (case, sheet) in [
+        ("no sheet of that name", SheetChoice::Name("Sheet9".into())),
+        ("no sheet of that number", SheetChoice::Index(4)),
+    ] {
+        let opts = ReadOptions {
+            sheet,
+            ..ReadOptions::default()
+        };
+        let found = roster_problems(&book, Format::Xlsx, &opts);
+        assert!(!found.is_empty(), "{case}");
+        for d in &found {
+            check_detail(d, case);
+            assert!(d.message_zh.contains("工作表"), "{case}: {}", d.message_zh);
+            assert!(
+                d.help_zh.as_deref().is_some_and(|h| h.contains("`名册`")),
+                "{case}: {d:?}"
+            );
+            codes.insert(d.code);
+        }
+    }
+    for want in [
+        "empty",
+        "header",
+        "unknown_header",
+        "ambiguous_header",
+        "wrong_unit",
+        "duplicate_column",
+        "duplicate_key",
+        "value",
+        "ragged_row",
+        "unclosed_quote",
+        "syntax",
+        "encoding",
+        "not_an_object",
+        "no_rows",
+        "format",
+        "sheet",
+    ] {
+        assert!(codes.contains(want), "no `{want}` in the corpus: {codes:?}");
+    }
+}
+
+/// The brief's handful, word for word: a misspelt header, the ambiguous 工作人员, a bad
+/// number, a ragged row, an unclosed quote and an empty file.
+#[test]
+fn bad_rosters_in_chinese() {
+    let first = |text: &str| -> InputErrorDetail {
+        input::parse_csv(text, "roster.csv")
+            .expect_err("a bad roster")
+            .details()[0]
+            .clone()
+    };
+    let d = first("社区名称,housholds\nA,1\n");
+    assert_eq!(
+        (d.line, d.column, d.field.as_deref()),
+        (1, 2, Some("housholds"))
+    );
+    assert_eq!(
+        d.message_zh,
+        "表头 `housholds` 不是已知字段,但与 `households`(户数)相近"
+    );
+    assert_eq!(
+        d.help_zh.as_deref(),
+        Some("请把列改名为 `households`;如果这是你自己的列,请改成不像字段名的名称")
+    );
+    let d = first("社区名称,工作人员\nA,1\n");
+    assert_eq!((d.line, d.column, d.code), (1, 2, "ambiguous_header"));
+    assert_eq!(
+        d.message_zh,
+        "表头 `工作人员` 可能指 `社区工作者人数`(workers) 或 `专职工作者人数`(full_time_workers):工作人员可能指全部社区工作者,也可能只指全职领薪的专职工作者,有的单位还把公益性岗位算在内"
+    );
+    assert!(d.help_zh.as_deref().is_some_and(
+        |h| h.contains("`社区工作者人数`(workers)、`专职工作者人数`(full_time_workers)")
+    ));
+    let e = input::parse_csv("社区名称,户数\nA,1200\nB,12.5\n", "roster.csv").expect_err("bad");
+    let d = &e.details()[0];
+    assert_eq!((d.line, d.column, d.value.as_deref()), (3, 2, Some("12.5")));
+    assert_eq!(
+        d.message_zh,
+        "列 `户数`(households):`12.5` 不是整数;户数须为整数"
+    );
+    assert_eq!(
+        e.display_in(Lang::Zh),
+        "roster.csv:3:2: 列 `户数`(households):`12.5` 不是整数;户数须为整数"
+    );
+    let d = first("name,户数\nA,1,2\n");
+    assert_eq!((d.line, d.column, d.value.as_deref()), (2, 3, Some("2")));
+    assert_eq!(d.message_zh, "该行有 3 个单元格,但表头有 2 列");
+    assert_eq!(
+        d.display_in(Lang::Zh),
+        "roster.csv:2:3: 该行有 3 个单元格,但表头有 2 列\n  提示: 请检查是否多了或少了分隔符,或有未闭合的引号"
+    );
+    let d = first("name,户数,备注\nA,1,\"说明\nB,2,x\nC,3,y\n");
+    assert_eq!((d.line, d.column, d.code), (2, 3, "unclosed_quote"));
+    assert_eq!(
+        d.message_zh,
+        "`备注` 列的单元格在第 2 行开始一个引号,向下延续了 3 行,一直到第 5 行,其中还有看似后续各行的内容:引号很可能没有闭合"
+    );
+    let d = first("");
+    assert_eq!((d.line, d.column, d.code), (1, 1, "empty"));
+    assert_eq!(d.message_zh, "文件是空的");
+    assert_eq!(
+        d.help_zh.as_deref(),
+        Some("第一行写列名(户数、常住人口……);此后每行一个社区")
+    );
+    // several problems: each, then how many
+    let e = input::parse_csv("社区名称,户数,常住人口\nA,x,y\n", "roster.csv").expect_err("bad");
+    let zh = e.display_in(Lang::Zh);
+    assert!(zh.ends_with("\n共 2 处问题"), "{zh}");
+    assert!(e.to_string().ends_with("\n2 problems in all"));
+}
+
+/// A bad cell's value error is Chinese through and through: the field's Chinese name, the
+/// value, what to write.
+#[test]
+fn value_errors_in_chinese() {
+    let f = |id: &str| shequ::field::by_id(id).expect("field");
+    let cases = [
+        ("is_new", "maybe"),
+        ("kind", "郊区"),
+        ("cross_appointment_share", "abc"),
+        ("cross_appointment_share", "60"),
+        ("cross_appointment_share", "-5%"),
+        ("cross_appointment_share", "150%"),
+        ("households", "-3"),
+        ("households", "9999999999999"),
+        ("households", "99999999999999999999999"),
+        ("households", "12.5"),
+        ("households", "abc"),
+        ("households", "1,23,4"),
+        ("service_space", "0.1234567890123456789012"),
+    ];
+    let mut kinds = std::collections::HashSet::new();
+    for (field, value) in cases {
+        let e = shequ::Record::parse_value(f(field), value).expect_err(value);
+        let zh = e.message_in(Lang::Zh);
+        assert!(has_cjk(&zh), "{zh}");
+        assert_eq!(e.message_in(Lang::En), e.to_string());
+        assert!(zh.contains(&format!("`{value}`")), "{zh}");
+        assert_eq!(e.text(), value);
+        kinds.insert(std::mem::discriminant(&e));
+    }
+    assert_eq!(kinds.len(), 11, "every kind of value error");
+    let e = shequ::Record::parse_value(f("households"), "12.5").expect_err("fraction");
+    assert_eq!(
+        e.to_string(),
+        "`12.5` is not a whole number; households are counted in whole units"
+    );
+    assert_eq!(e.message_in(Lang::Zh), "`12.5` 不是整数;户数须为整数");
+}
