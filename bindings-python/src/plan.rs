@@ -707,6 +707,8 @@ impl Checked {
                 code: "value",
                 message: e.message.clone(),
                 help: None,
+                message_zh: e.message_zh.clone(),
+                help_zh: None,
             });
         }
         row

@@ -135,6 +135,7 @@ pub fn read_columns(names: &[String], values: &[Vec<Bound<'_, PyAny>>]) -> PyRes
                     message: format!(
                         "the cell holds a {kind}; give a number, text, a yes/no value or None"
                     ),
+                    message_zh: format!("单元格中是一个 {kind};请给出数字、文本、是/否值或 None"),
                 });
                 *c = Cell::Missing;
             }

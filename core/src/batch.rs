@@ -354,6 +354,8 @@ pub struct CellError {
     pub value: String,
     /// What is wrong and what was expected.
     pub message: String,
+    /// The same in Chinese.
+    pub message_zh: String,
 }
 
 /// What a column's name means to a roster (the same reading as a CSV header's).
@@ -410,6 +412,7 @@ impl Columns {
                     row: row + 1,
                     value: text.to_string(),
                     message: e.to_string(),
+                    message_zh: e.message_in(crate::Lang::Zh),
                 });
                 None
             }
@@ -600,7 +603,7 @@ impl Columns {
         let unit = f.def().unit;
         let vals = if matches!(unit, Unit::Category | Unit::Flag) {
             // few distinct words: each is read once
-            let mut seen: std::collections::HashMap<&str, Result<Option<Val>, String>> =
+            let mut seen: std::collections::HashMap<&str, Result<Option<Val>, (String, String)>> =
                 std::collections::HashMap::new();
             values
                 .iter()
@@ -608,17 +611,19 @@ impl Columns {
                 .map(|(row, v)| {
                     let t = (*v)?;
                     let parsed = seen.entry(t).or_insert_with(|| {
-                        Record::parse_value_in(f, t, percent_points).map_err(|e| e.to_string())
+                        Record::parse_value_in(f, t, percent_points)
+                            .map_err(|e| (e.to_string(), e.message_in(crate::Lang::Zh)))
                     });
                     match parsed {
                         Ok(v) => v.clone(),
-                        Err(message) => {
+                        Err((message, message_zh)) => {
                             errors.push(CellError {
                                 column: name.to_string(),
                                 field: f.name(),
                                 row: row + 1,
                                 value: t.to_string(),
                                 message: message.clone(),
+                                message_zh: message_zh.clone(),
                             });
                             None
                         }

@@ -8,7 +8,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::date::Date;
-use crate::diag::{Code, Diagnostic, LineIndex, Severity};
+use crate::diag::{text, Code, Diagnostic, LineIndex, Severity, Text};
 use crate::field::{self, FieldId, Subject, Unit};
 use crate::model::Interval;
 use crate::model::*;
@@ -58,6 +58,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "word",
     "quote",
     "reading",
+    "reading_en",
     "when",
     "overrides",
 ];
@@ -146,24 +147,23 @@ impl<'a> Ctx<'a> {
         code: Code,
         sev: Severity,
         span: &Range<usize>,
-        message: String,
-        help: Option<String>,
+        message: Text,
+        help: Option<Text>,
     ) {
         let p = self.pos(span);
-        self.diags.push(Diagnostic {
+        self.diags.push(Diagnostic::new(
             code,
-            severity: sev,
-            policy: self.policy.clone(),
-            rule: self.rule.clone(),
-            file: self.file.to_string(),
-            line: p.line,
-            column: p.column,
+            sev,
+            self.policy.clone(),
+            self.rule.clone(),
+            self.file,
+            p,
             message,
             help,
-        });
+        ));
     }
 
-    fn err(&mut self, code: Code, span: &Range<usize>, message: String, help: Option<String>) {
+    fn err(&mut self, code: Code, span: &Range<usize>, message: Text, help: Option<Text>) {
         self.push(code, Severity::Error, span, message, help);
     }
 
@@ -177,27 +177,37 @@ impl<'a> Ctx<'a> {
             self.err(
                 Code::InvalidValue,
                 &raw.span(),
-                format!("{what} is not a number"),
-                Some(
-                    "write a number such as `1500`, `0.6`, `\"60%\"`, `\"3‰\"` or `\"2/3\"`".into(),
+                text(
+                    format!("{what} is not a number"),
+                    format!("{what} 不是数字"),
                 ),
+                Some(text(
+                    "write a number such as `1500`, `0.6`, `\"60%\"`, `\"3‰\"` or `\"2/3\"`",
+                    "请写成数字,如 `1500`、`0.6`、`\"60%\"`、`\"3‰\"` 或 `\"2/3\"`",
+                )),
             );
         }
         v
     }
 
     fn date(&mut self, raw: &Spanned<RawDate>, what: &str) -> Option<Date> {
-        let text = match raw.get_ref() {
+        let shown = match raw.get_ref() {
             RawDate::Toml(dt) => dt.to_string(),
             RawDate::Text(t) => t.clone(),
         };
-        let d = Date::parse(&text);
+        let d = Date::parse(&shown);
         if d.is_none() {
             self.err(
                 Code::InvalidValue,
                 &raw.span(),
-                format!("{what} `{text}` is not a date"),
-                Some("write a date as `2023-12-13`".into()),
+                text(
+                    format!("{what} `{shown}` is not a date"),
+                    format!("{what} `{shown}` 不是日期"),
+                ),
+                Some(text(
+                    "write a date as `2023-12-13`",
+                    "日期请写成 `2023-12-13` 的形式",
+                )),
             );
         }
         d
@@ -207,13 +217,22 @@ impl<'a> Ctx<'a> {
         let f = field::by_id(raw.get_ref());
         if f.is_none() {
             let help = match field::suggest(raw.get_ref()) {
-                Some(s) => format!("did you mean `{s}`? (`shequ fields` lists every field)"),
-                None => "`shequ fields` lists every field".to_string(),
+                Some(s) => text(
+                    format!("did you mean `{s}`? (`shequ fields` lists every field)"),
+                    format!("是不是 `{s}`?(`shequ fields` 列出全部字段)"),
+                ),
+                None => text(
+                    "`shequ fields` lists every field",
+                    "`shequ fields` 列出全部字段",
+                ),
             };
             self.err(
                 Code::UnknownField,
                 &raw.span(),
-                format!("{what} `{}` is not a known field", raw.get_ref()),
+                text(
+                    format!("{what} `{}` is not a known field", raw.get_ref()),
+                    format!("{what} `{}` 不是已知字段", raw.get_ref()),
+                ),
                 Some(help),
             );
         }
@@ -230,8 +249,8 @@ impl<'a> Ctx<'a> {
         let word = b.word.get_ref().clone();
         let sense = if word.trim().is_empty() {
             // the text has no boundary word: the reading must say how the number bounds
-            match (b.inclusive, &b.reading) {
-                (Some(inclusive), Some(_)) => Some(words::WordSense {
+            match (b.inclusive, b.reading.is_some() || b.reading_en.is_some()) {
+                (Some(inclusive), true) => Some(words::WordSense {
                     side: expected,
                     inclusive,
                 }),
@@ -239,8 +258,14 @@ impl<'a> Ctx<'a> {
                     self.err(
                         Code::BoundaryWord,
                         &b.word.span(),
-                        "the bound has no source word, so its reading must be given".into(),
-                        Some("add `inclusive = true/false` and `reading = \"…\"` saying how the text is read".into()),
+                        text(
+                            "the bound has no source word, so its reading must be given",
+                            "该界限在原文中没有界限用词,因此必须写明解读",
+                        ),
+                        Some(text(
+                            "add `inclusive = true/false` and `reading = \"…\"` saying how the text is read",
+                            "请加上 `inclusive = true/false` 和 `reading = \"…\"`,说明原文如何解读",
+                        )),
                     );
                     return None;
                 }
@@ -252,10 +277,19 @@ impl<'a> Ctx<'a> {
             self.err(
                 Code::BoundaryWord,
                 &b.word.span(),
-                format!("`{word}` is not a boundary word shequ knows"),
-                Some(format!(
-                    "use the source's own word; known words: {}",
-                    words::BOUNDARY_WORDS.join(" ")
+                text(
+                    format!("`{word}` is not a boundary word shequ knows"),
+                    format!("`{word}` 不是 shequ 认识的界限用词"),
+                ),
+                Some(text(
+                    format!(
+                        "use the source's own word; known words: {}",
+                        words::BOUNDARY_WORDS.join(" ")
+                    ),
+                    format!(
+                        "请使用原文自己的用词;已知用词:{}",
+                        words::BOUNDARY_WORDS.join(" ")
+                    ),
                 )),
             );
             return None;
@@ -269,8 +303,14 @@ impl<'a> Ctx<'a> {
             self.err(
                 Code::BoundaryWord,
                 &b.word.span(),
-                format!("`{word}` bounds from the other side, but it is given as `{key}`"),
-                Some(format!("move this bound to `{other}`")),
+                text(
+                    format!("`{word}` bounds from the other side, but it is given as `{key}`"),
+                    format!("`{word}` 限定的是另一侧,却写在了 `{key}` 中"),
+                ),
+                Some(text(
+                    format!("move this bound to `{other}`"),
+                    format!("请把这个界限移到 `{other}`"),
+                )),
             );
             return None;
         }
@@ -278,13 +318,20 @@ impl<'a> Ctx<'a> {
         if !word.trim().is_empty()
             && b.inclusive.is_some_and(|i| i != sense.inclusive)
             && b.reading.is_none()
+            && b.reading_en.is_none()
         {
             self.push(
                 Code::BoundaryWord,
                 Severity::Warning,
                 &raw.span(),
-                format!("`{word}` is read against the lexicon (inclusive = {inclusive}) without a recorded reason"),
-                Some("add `reading = \"…\"` saying why".into()),
+                text(
+                    format!("`{word}` is read against the lexicon (inclusive = {inclusive}) without a recorded reason"),
+                    format!("`{word}` 的解读与词表不同(inclusive = {inclusive}),却没有记录理由"),
+                ),
+                Some(text(
+                    "add `reading = \"…\"` saying why",
+                    "请加上 `reading = \"…\"` 说明理由",
+                )),
             );
         }
         let value = match (&b.value, dated) {
@@ -294,8 +341,11 @@ impl<'a> Ctx<'a> {
                 self.err(
                     Code::UnknownKey,
                     &v.span(),
-                    "a dated bound takes its value from `steps`, not `value`".into(),
-                    Some("remove `value`".into()),
+                    text(
+                        "a dated bound takes its value from `steps`, not `value`",
+                        "按日期变化的界限从 `steps` 取值,不用 `value`",
+                    ),
+                    Some(text("remove `value`", "请删去 `value`")),
                 );
                 return None;
             }
@@ -303,7 +353,7 @@ impl<'a> Ctx<'a> {
                 self.err(
                     Code::MissingKey,
                     &raw.span(),
-                    "the bound has no `value`".into(),
+                    text("the bound has no `value`", "该界限没有 `value`"),
                     None,
                 );
                 return None;
@@ -315,6 +365,7 @@ impl<'a> Ctx<'a> {
             side: expected,
             inclusive,
             reading: b.reading.clone(),
+            reading_en: b.reading_en.clone(),
             pos: self.pos(&raw.span()),
         })
     }
@@ -341,11 +392,15 @@ impl<'a> Ctx<'a> {
         let mut out = Vec::new();
         for (name, spec) in table.get_ref() {
             let Some(fid) = field::by_id(name) else {
-                let help = field::suggest(name).map(|s| format!("did you mean `{s}`?"));
+                let help = field::suggest(name)
+                    .map(|s| text(format!("did you mean `{s}`?"), format!("是不是 `{s}`?")));
                 self.err(
                     Code::UnknownField,
                     &span,
-                    format!("condition on `{name}`, which is not a known field"),
+                    text(
+                        format!("condition on `{name}`, which is not a known field"),
+                        format!("条件针对 `{name}`,但它不是已知字段"),
+                    ),
                     help,
                 );
                 continue;
@@ -363,8 +418,14 @@ impl<'a> Ctx<'a> {
                                 self.err(
                                     Code::InvalidValue,
                                     &span,
-                                    format!("`{}` is not a value of `{name}`", v.as_str().unwrap_or("(not text)")),
-                                    Some(format!("use one of: {}", known.join(", "))),
+                                    text(
+                                        format!("`{}` is not a value of `{name}`", v.as_str().unwrap_or("(not text)")),
+                                        format!("`{}` 不是 `{name}` 的取值", v.as_str().unwrap_or("(不是文本)")),
+                                    ),
+                                    Some(text(
+                                        format!("use one of: {}", known.join(", ")),
+                                        format!("请使用以下之一:{}", known.join(", ")),
+                                    )),
                                 );
                             }
                         }
@@ -382,8 +443,14 @@ impl<'a> Ctx<'a> {
                                 self.err(
                                     Code::UnknownKey,
                                     &span,
-                                    format!("unknown key `{other}` in the condition on `{name}`"),
-                                    Some("a numeric condition takes `min` and `max`".into()),
+                                    text(
+                                        format!("unknown key `{other}` in the condition on `{name}`"),
+                                        format!("`{name}` 的条件中有未知的键 `{other}`"),
+                                    ),
+                                    Some(text(
+                                        "a numeric condition takes `min` and `max`",
+                                        "数值条件只能用 `min` 和 `max`",
+                                    )),
                                 );
                                 continue;
                             }
@@ -402,8 +469,14 @@ impl<'a> Ctx<'a> {
                             Err(e) => self.err(
                                 Code::InvalidValue,
                                 &span,
-                                format!("the condition on `{name}` is not a bound: {e}"),
-                                Some("write `{ value = 3000, word = \"达到\" }`".into()),
+                                text(
+                                    format!("the condition on `{name}` is not a bound: {}", e.en),
+                                    format!("`{name}` 的条件不是一个界限:{}", e.zh),
+                                ),
+                                Some(text(
+                                    "write `{ value = 3000, word = \"达到\" }`",
+                                    "请写成 `{ value = 3000, word = \"达到\" }`",
+                                )),
                             ),
                         }
                     }
@@ -415,8 +488,14 @@ impl<'a> Ctx<'a> {
                 _ => self.err(
                     Code::InvalidValue,
                     &span,
-                    format!("the condition on `{name}` ({}) has the wrong form", unit.name()),
-                    Some("a yes/no field takes `true`/`false`, a category a list of values, a number `{ min = …, max = … }`".into()),
+                    text(
+                        format!("the condition on `{name}` ({}) has the wrong form", unit.name()),
+                        format!("`{name}`({})的条件形式不对", uz(unit)),
+                    ),
+                    Some(text(
+                        "a yes/no field takes `true`/`false`, a category a list of values, a number `{ min = …, max = … }`",
+                        "“是/否”字段写 `true`/`false`,类别字段写一组取值,数值字段写 `{ min = …, max = … }`",
+                    )),
                 ),
             }
         }
@@ -430,10 +509,19 @@ impl<'a> Ctx<'a> {
                     self.err(
                         Code::UnitMismatch,
                         span,
-                        format!("a share of {} is more than 100 %", v.to_decimal(4)),
-                        Some(format!(
-                            "write shares as `\"{}%\"` or as a fraction such as `0.6`",
-                            v.to_decimal(2)
+                        text(
+                            format!("a share of {} is more than 100 %", v.to_decimal(4)),
+                            format!("比例 {} 超过了 100 %", v.to_decimal(4)),
+                        ),
+                        Some(text(
+                            format!(
+                                "write shares as `\"{}%\"` or as a fraction such as `0.6`",
+                                v.to_decimal(2)
+                            ),
+                            format!(
+                                "比例请写成 `\"{}%\"`,或写成 `0.6` 这样的小数",
+                                v.to_decimal(2)
+                            ),
                         )),
                     );
                 }
@@ -448,12 +536,22 @@ impl<'a> Ctx<'a> {
             self.err(
                 Code::UnitMismatch,
                 &raw.span(),
-                format!(
-                    "the rule's {role} `{}` is a {}, not a number",
-                    f.name(),
-                    f.def().unit.name()
+                text(
+                    format!(
+                        "the rule's {role} `{}` is a {}, not a number",
+                        f.name(),
+                        f.def().unit.name()
+                    ),
+                    format!(
+                        "规则的 {role} `{}` 是{}字段,不是数值",
+                        f.name(),
+                        uz(f.def().unit)
+                    ),
                 ),
-                Some("`shequ fields` lists each field's unit".into()),
+                Some(text(
+                    "`shequ fields` lists each field's unit",
+                    "`shequ fields` 列出每个字段的单位",
+                )),
             );
         }
         ok
@@ -471,8 +569,14 @@ impl<'a> Ctx<'a> {
             self.err(
                 Code::InvalidValue,
                 &d.span(),
-                format!("`{}` is not a unit", d.get_ref()),
-                Some(format!("use one of: {}", Unit::NUMERIC.join(", "))),
+                text(
+                    format!("`{}` is not a unit", d.get_ref()),
+                    format!("`{}` 不是单位", d.get_ref()),
+                ),
+                Some(text(
+                    format!("use one of: {}", Unit::NUMERIC.join(", ")),
+                    format!("请使用以下之一:{}", Unit::NUMERIC.join(", ")),
+                )),
             );
             return None;
         };
@@ -480,13 +584,24 @@ impl<'a> Ctx<'a> {
             self.err(
                 Code::UnitMismatch,
                 &d.span(),
-                format!(
-                    "the rule's values are in {} but its {role} `{}` is measured in {}",
-                    u.name(),
-                    field.name(),
-                    fu.name()
+                text(
+                    format!(
+                        "the rule's values are in {} but its {role} `{}` is measured in {}",
+                        u.name(),
+                        field.name(),
+                        fu.name()
+                    ),
+                    format!(
+                        "规则的数值以{}计,但其 {role} `{}` 以{}计",
+                        uz(u),
+                        field.name(),
+                        uz(fu)
+                    ),
                 ),
-                Some(format!("measure a field in {} or fix `unit`", u.name())),
+                Some(text(
+                    format!("measure a field in {} or fix `unit`", u.name()),
+                    format!("请改用以{}计的字段,或更正 `unit`", uz(u)),
+                )),
             );
             return None;
         }
@@ -494,15 +609,22 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A unit in Chinese messages: its Chinese name and its policy-file spelling
+/// (`人(persons)`).
+fn uz(u: Unit) -> String {
+    format!("{}({})", u.label_zh(), u.name())
+}
+
 /// A bound written inside a condition table (where TOML spans are not kept).
-fn plain_bound(v: &toml::Value, span: &Range<usize>) -> Result<RawBound, String> {
+fn plain_bound(v: &toml::Value, span: &Range<usize>) -> Result<RawBound, Text> {
     let toml::Value::Table(t) = v else {
-        return Err("expected a table".into());
+        return Err(text("expected a table", "应为一个表"));
     };
     let mut value = None;
     let mut word = None;
     let mut inclusive = None;
     let mut reading = None;
+    let mut reading_en = None;
     for (k, x) in t {
         match (k.as_str(), x) {
             ("value", toml::Value::Integer(i)) => value = Some(RawNum::Int(*i)),
@@ -511,18 +633,28 @@ fn plain_bound(v: &toml::Value, span: &Range<usize>) -> Result<RawBound, String>
             ("word", toml::Value::String(s)) => word = Some(s.clone()),
             ("inclusive", toml::Value::Boolean(b)) => inclusive = Some(*b),
             ("reading", toml::Value::String(s)) => reading = Some(s.clone()),
-            ("value" | "word" | "inclusive" | "reading", _) => {
-                return Err(format!("`{k}` has the wrong type"))
+            ("reading_en", toml::Value::String(s)) => reading_en = Some(s.clone()),
+            ("value" | "word" | "inclusive" | "reading" | "reading_en", _) => {
+                return Err(text(
+                    format!("`{k}` has the wrong type"),
+                    format!("`{k}` 的类型不对"),
+                ))
             }
-            (other, _) => return Err(format!("unknown key `{other}`")),
+            (other, _) => {
+                return Err(text(
+                    format!("unknown key `{other}`"),
+                    format!("未知的键 `{other}`"),
+                ))
+            }
         }
     }
-    let word = word.ok_or_else(|| "missing `word`".to_string())?;
+    let word = word.ok_or_else(|| text("missing `word`", "缺少 `word`"))?;
     Ok(RawBound {
         value: value.map(|v| Spanned::new(span.clone(), v)),
         word: Spanned::new(span.clone(), word),
         inclusive,
         reading,
+        reading_en,
     })
 }
 
@@ -536,20 +668,182 @@ pub fn parse_num_text(t: &str) -> Option<Num> {
     Num::parse(t)
 }
 
+/// The TOML reader's message (its own English words) in Chinese: the checks the policy
+/// format makes through serde (unknown and missing keys, values of the wrong type) are
+/// said in full; a syntax error gets the parser's description in Chinese where it is one
+/// the parser is known to give, and what it expected.
+fn toml_message_zh(en: &str) -> String {
+    if let Some(rest) = en.strip_prefix("unknown field ") {
+        return match rest.split_once(", expected ") {
+            Some((key, known)) => {
+                let known = known.strip_prefix("one of ").unwrap_or(known);
+                format!("未知的键 {key};可用的键:{known}")
+            }
+            None => format!("未知的键 {rest}"),
+        };
+    }
+    if let Some(key) = en.strip_prefix("missing field ") {
+        return format!("缺少键 {key}");
+    }
+    if let Some(rest) = en.strip_prefix("invalid type: ") {
+        let (got, want) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let got = toml_kind_zh(got);
+        return if want.is_empty() {
+            format!("值的类型不对:{got}")
+        } else {
+            format!("值的类型不对:{got},应为{}", toml_kind_zh(want))
+        };
+    }
+    if let Some(what) = en.strip_prefix("data did not match any variant of untagged enum ") {
+        let shape = match what.trim() {
+            "RawNum" => "数字(整数、小数,或 `\"60%\"`、`\"3‰\"`、`\"2/3\"` 这样的字符串)",
+            "RawDate" => "日期(`2023-12-13`)",
+            "RawOutcome" => "一个结果或一组结果",
+            _ => "所需的形式",
+        };
+        return format!("值的形式不对:应为{shape}");
+    }
+    if en == "duplicate key" || en.starts_with("duplicate key ") {
+        return format!("重复的键{}", en.strip_prefix("duplicate key").unwrap_or(""));
+    }
+    let (what, expected) = en.split_once(", expected ").unwrap_or((en, ""));
+    let what_zh = match what {
+        "`_` may only go between digits" => "`_` 只能写在数字之间",
+        "cannot recurse further; max recursion depth met" => "嵌套过深,超过了最大深度",
+        "carriage return must be followed by newline" => "回车符后面必须紧跟换行符",
+        "extra `=`" => "多余的 `=`",
+        "extra assignment between key-value pairs" => "键值对之间有多余的赋值",
+        "extra comma in array" => "数组中有多余的逗号",
+        "extra comma in inline table" => "内联表中有多余的逗号",
+        "integers with a radix cannot be signed" => "带进制前缀的整数不能有正负号",
+        "invalid comment character" => "注释中有无效字符",
+        "invalid inline table element" => "内联表中有无效的元素",
+        "invalid key-value pair" => "无效的键值对",
+        "invalid unquoted key" => "无效的不带引号的键",
+        "invalid value" => "无效的值",
+        "key with no value" => "键没有值",
+        "keys cannot be multi-line basic strings" | "keys cannot be multi-line literal strings" => {
+            "键不能是多行字符串"
+        }
+        "missing array opening" => "缺少数组的开头",
+        "missing assignment between key-value pairs" => "键值对之间缺少赋值",
+        "missing comma between array elements" => "数组元素之间缺少逗号",
+        "missing comma between key-value pairs" => "键值对之间缺少逗号",
+        "missing comment start" => "缺少注释的开头",
+        "missing escaped value" => "转义符后缺少字符",
+        "missing inline table opening" => "缺少内联表的开头",
+        "missing key for inline table element" => "内联表元素缺少键",
+        "missing opening quote" => "缺少开头的引号",
+        "missing table open" => "缺少表的开头",
+        "missing value for key" | "missing value" => "缺少值",
+        "radix must be lowercase" => "进制前缀必须小写",
+        "redundant integer number prefix" => "多余的整数前缀",
+        "redundant numeric sign" => "多余的正负号",
+        "string values must be quoted" => "字符串值必须加引号",
+        "too few unicode value digits" => "Unicode 转义的位数不够",
+        "unclosed array table" => "数组表没有闭合",
+        "unclosed array" => "数组没有闭合",
+        "unclosed inline table" => "内联表没有闭合",
+        "unclosed table" => "表头没有闭合",
+        "unexpected `=` in array" => "数组中出现了意外的 `=`",
+        "unexpected content between comment and newline" => "注释与换行之间有意外的内容",
+        "unexpected content" => "意外的内容",
+        "unexpected key or value" => "意外的键或值",
+        "unexpected leading zero" => "意外的前导零",
+        "unexpected sign" => "意外的正负号",
+        "unquoted keys cannot be empty" => "不带引号的键不能为空",
+        "invalid basic string" => "无效的字符串",
+        "invalid literal string" => "无效的原样字符串",
+        "invalid multi-line basic string" | "invalid multi-line literal string" => {
+            "无效的多行字符串"
+        }
+        _ => "",
+    };
+    let expected_zh = toml_expected_zh(expected);
+    match (what_zh, expected_zh.is_empty()) {
+        ("", _) => format!("TOML 语法错误:{en}"),
+        (w, true) => format!("TOML 语法错误:{w}"),
+        (w, false) => format!("TOML 语法错误:{w},应为{expected_zh}"),
+    }
+}
+
+/// What the TOML reader expected, in Chinese (`` `]` ``, `newline`, `key` …).
+fn toml_expected_zh(expected: &str) -> String {
+    if expected.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = expected
+        .split(", ")
+        .map(|x| {
+            let x = x.trim().trim_start_matches("or ");
+            match x {
+                "newline" => "换行".to_string(),
+                "key" => "键".to_string(),
+                "value" => "值".to_string(),
+                "letters" => "字母".to_string(),
+                "numbers" => "数字".to_string(),
+                "digits" => "数字".to_string(),
+                "characters" => "字符".to_string(),
+                "printable characters" => "可打印字符".to_string(),
+                "basic string" => "字符串".to_string(),
+                "literal string" => "原样字符串".to_string(),
+                "multi-line basic string" => "多行字符串".to_string(),
+                "non-double-quote visible characters" => "双引号以外的可见字符".to_string(),
+                "non-single-quote visible characters" => "单引号以外的可见字符".to_string(),
+                "non-single-quote characters" => "单引号以外的字符".to_string(),
+                "unicode hexadecimal value" => "Unicode 十六进制值".to_string(),
+                other => other.to_string(),
+            }
+        })
+        .collect();
+    items.join("、")
+}
+
+/// A kind of value as serde names it (`integer `1``, `a string`, `i64`), in Chinese.
+fn toml_kind_zh(kind: &str) -> String {
+    let k = kind.trim();
+    let (head, tail) = match k.split_once(' ') {
+        Some((h, t)) if t.starts_with('`') || t.starts_with('"') => (h, format!(" {t}")),
+        _ => (k, String::new()),
+    };
+    let word = match head {
+        "integer" => "整数",
+        "string" | "a string" => "字符串",
+        "boolean" | "a boolean" => "“是/否”值(true/false)",
+        "floating" => "小数",
+        "sequence" | "a sequence" => "数组",
+        "map" | "a map" => "表",
+        "i64" | "i32" | "an integer" => "整数",
+        "u64" | "u32" | "u16" | "u8" => "非负整数",
+        "f64" => "数字",
+        _ => "",
+    };
+    if word.is_empty() {
+        return match k {
+            "floating point" => "小数".to_string(),
+            _ if k.starts_with("floating point ") => {
+                format!("小数 {}", k.trim_start_matches("floating point "))
+            }
+            _ => format!("`{k}`"),
+        };
+    }
+    format!("{word}{tail}")
+}
+
 /// Compiles a policy file. Returns the policy when there are no errors, and every
 /// diagnostic found (errors and warnings) either way.
-pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+pub fn compile(policy_text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     let mut cx = Ctx {
         file,
-        text,
-        idx: LineIndex::new(text),
+        text: policy_text,
+        idx: LineIndex::new(policy_text),
         diags: Vec::new(),
         policy: None,
         rule: None,
         reading: Reading::Statutory,
         overlap: Overlap::Report,
     };
-    let raw: RawFile = match toml::from_str(text) {
+    let raw: RawFile = match toml::from_str(policy_text) {
         Ok(r) => r,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
@@ -564,11 +858,19 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
                 Code::Syntax
             };
             let help = match code {
-                Code::UnknownKey => Some("remove the key or fix its spelling; the JSON Schema (`shequ schema`) lists every key".into()),
-                Code::MissingKey => Some("add the key; the JSON Schema (`shequ schema`) lists what each table needs".into()),
+                Code::UnknownKey => Some(text(
+                    "remove the key or fix its spelling; the JSON Schema (`shequ schema`) lists every key",
+                    "请删去该键或更正拼写;JSON Schema(`shequ schema`)列出全部键",
+                )),
+                Code::MissingKey => Some(text(
+                    "add the key; the JSON Schema (`shequ schema`) lists what each table needs",
+                    "请补上该键;JSON Schema(`shequ schema`)列出每个表需要的键",
+                )),
                 _ => None,
             };
-            cx.err(code, &span, msg.replace('\n', " ").trim().to_string(), help);
+            let en = msg.replace('\n', " ").trim().to_string();
+            let zh = toml_message_zh(&en);
+            cx.err(code, &span, text(en, zh), help);
             return (None, cx.diags);
         }
     };
@@ -582,14 +884,23 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
             cx.err(
                 Code::InvalidValue,
                 &r.get_ref().id.span(),
-                format!("`{id}` is not a valid rule id"),
-                Some("use lowercase letters, digits and `-`".into()),
+                text(
+                    format!("`{id}` is not a valid rule id"),
+                    format!("`{id}` 不是有效的规则 id"),
+                ),
+                Some(text(
+                    "use lowercase letters, digits and `-`",
+                    "请只用小写字母、数字和 `-`",
+                )),
             );
         } else if !seen.insert(id.clone()) {
             cx.err(
                 Code::DuplicateId,
                 &r.get_ref().id.span(),
-                format!("rule id `{id}` is used twice"),
+                text(
+                    format!("rule id `{id}` is used twice"),
+                    format!("规则 id `{id}` 用了两次"),
+                ),
                 None,
             );
         }
@@ -615,9 +926,12 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
                 cx.err(
                     Code::UnknownRule,
                     &span,
-                    format!(
-                        "`of_rule` names `{}`, which is not a rule of this policy",
-                        of_rule.0
+                    text(
+                        format!(
+                            "`of_rule` names `{}`, which is not a rule of this policy",
+                            of_rule.0
+                        ),
+                        format!("`of_rule` 指向 `{}`,但本政策中没有这条规则", of_rule.0),
                     ),
                     None,
                 );
@@ -637,8 +951,14 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
             cx.err(
                 Code::InvalidValue,
                 &n.reason.span(),
-                format!("`{}` is not a reason", n.reason.get_ref()),
-                Some(format!("use one of: {}", NOT_CHECKABLE_REASONS.join(", "))),
+                text(
+                    format!("`{}` is not a reason", n.reason.get_ref()),
+                    format!("`{}` 不是可用的理由", n.reason.get_ref()),
+                ),
+                Some(text(
+                    format!("use one of: {}", NOT_CHECKABLE_REASONS.join(", ")),
+                    format!("请使用以下之一:{}", NOT_CHECKABLE_REASONS.join(", ")),
+                )),
             );
         }
         not_checkable.push(NotCheckable {
@@ -658,7 +978,7 @@ pub fn compile(text: &str, file: &str) -> (Option<Policy>, Vec<Diagnostic>) {
             rules,
             not_checkable,
             file: file.to_string(),
-            sha256: crate::hash::sha256_hex(text.as_bytes()),
+            sha256: crate::hash::sha256_hex(policy_text.as_bytes()),
             source_sha256: None,
         }),
         _ => None,
@@ -674,8 +994,14 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         cx.err(
             Code::InvalidValue,
             &m.id.span(),
-            format!("`{id}` is not a valid policy id"),
-            Some("use lowercase letters, digits and `-`".into()),
+            text(
+                format!("`{id}` is not a valid policy id"),
+                format!("`{id}` 不是有效的政策 id"),
+            ),
+            Some(text(
+                "use lowercase letters, digits and `-`",
+                "请只用小写字母、数字和 `-`",
+            )),
         );
     }
     if let Some(r) = &m.boundary_reading {
@@ -684,8 +1010,14 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
             None => cx.err(
                 Code::InvalidValue,
                 &r.span(),
-                format!("`{}` is not a boundary reading", r.get_ref()),
-                Some("use `statutory` (民法典 art. 1259) or `colloquial`".into()),
+                text(
+                    format!("`{}` is not a boundary reading", r.get_ref()),
+                    format!("`{}` 不是界限解读方式", r.get_ref()),
+                ),
+                Some(text(
+                    "use `statutory` (民法典 art. 1259) or `colloquial`",
+                    "请使用 `statutory`(《民法典》第1259条)或 `colloquial`",
+                )),
             ),
         }
     }
@@ -694,8 +1026,14 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         cx.err(
             Code::InvalidValue,
             &m.status.span(),
-            format!("`{}` is not a document status", m.status.get_ref()),
-            Some("use one of: draft, in_force, repealed, expired".into()),
+            text(
+                format!("`{}` is not a document status", m.status.get_ref()),
+                format!("`{}` 不是文件状态", m.status.get_ref()),
+            ),
+            Some(text(
+                "use one of: draft, in_force, repealed, expired",
+                "请使用以下之一:draft, in_force, repealed, expired",
+            )),
         );
     }
     let overlap = match &m.overlap {
@@ -703,8 +1041,14 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
             cx.err(
                 Code::InvalidValue,
                 &o.span(),
-                format!("`{}` is not an overlap reading", o.get_ref()),
-                Some("use report, upper or lower".into()),
+                text(
+                    format!("`{}` is not an overlap reading", o.get_ref()),
+                    format!("`{}` 不是重叠边界的读法", o.get_ref()),
+                ),
+                Some(text(
+                    "use report, upper or lower",
+                    "请使用 report、upper 或 lower",
+                )),
             );
             None
         }),
@@ -723,8 +1067,14 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
                     None => cx.err(
                         Code::InvalidValue,
                         &list.span(),
-                        format!("`{k}` is not a community kind"),
-                        Some("use urban, rural, village_converted or non_urban".into()),
+                        text(
+                            format!("`{k}` is not a community kind"),
+                            format!("`{k}` 不是社区类型"),
+                        ),
+                        Some(text(
+                            "use urban, rural, village_converted or non_urban",
+                            "请使用 urban、rural、village_converted 或 non_urban",
+                        )),
                     ),
                 }
             }
@@ -741,8 +1091,14 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
                 cx.err(
                     Code::InvalidValue,
                     &list.span(),
-                    format!("`builds_on` names this policy itself (`{b}`)"),
-                    Some("name the policies this one builds on (for instance `national-rcl-2018`), not its own id".into()),
+                    text(
+                        format!("`builds_on` names this policy itself (`{b}`)"),
+                        format!("`builds_on` 指向了本政策自身(`{b}`)"),
+                    ),
+                    Some(text(
+                        "name the policies this one builds on (for instance `national-rcl-2018`), not its own id",
+                        "请写本政策所依据的政策(例如 `national-rcl-2018`),而不是它自己的 id",
+                    )),
                 );
             } else if is_valid_id(b) {
                 builds_on.push(PolicyId(b.clone()));
@@ -750,7 +1106,10 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
                 cx.err(
                     Code::InvalidValue,
                     &list.span(),
-                    format!("`{b}` in `builds_on` is not a policy id"),
+                    text(
+                        format!("`{b}` in `builds_on` is not a policy id"),
+                        format!("`builds_on` 中的 `{b}` 不是政策 id"),
+                    ),
                     None,
                 );
             }
@@ -781,7 +1140,12 @@ fn compile_meta(cx: &mut Ctx<'_>, raw: &Spanned<RawMeta>) -> Option<Meta> {
         source_lines: m.source_lines.clone(),
         source_note: m.source_note.clone(),
         boundary_reading: cx.reading,
-        reading_note: m.reading_note.clone(),
+        reading_note: m.reading_note.as_ref().map(|r| r.get_ref().clone()),
+        reading_note_pos: m
+            .reading_note
+            .as_ref()
+            .map_or_else(|| cx.pos(&raw.span()), |r| cx.pos(&r.span())),
+        reading_note_en: m.reading_note_en.clone(),
         overlap: overlap?,
         applies_to,
         builds_on,
@@ -847,7 +1211,10 @@ fn need<'r, T>(
         cx.err(
             Code::MissingKey,
             span,
-            format!("a rule of kind `{kind}` needs `{key}`"),
+            text(
+                format!("a rule of kind `{kind}` needs `{key}`"),
+                format!("`{kind}` 类规则需要 `{key}`"),
+            ),
             None,
         );
     }
@@ -862,8 +1229,14 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
         cx.err(
             Code::InvalidValue,
             &r.kind.span(),
-            format!("`{kind}` is not a rule kind"),
-            Some(format!("use one of: {}", KINDS.join(", "))),
+            text(
+                format!("`{kind}` is not a rule kind"),
+                format!("`{kind}` 不是规则类型"),
+            ),
+            Some(text(
+                format!("use one of: {}", KINDS.join(", ")),
+                format!("请使用以下之一:{}", KINDS.join(", ")),
+            )),
         );
         return None;
     }
@@ -871,18 +1244,22 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
     let mut bad = false;
     for (k, sp) in present_keys(r, &span) {
         if !allowed.contains(&k) {
+            let keys = COMMON_KEYS
+                .iter()
+                .chain(allowed.iter())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ");
             cx.err(
                 Code::UnknownKey,
                 &sp,
-                format!("`{k}` does not belong to a rule of kind `{kind}`"),
-                Some(format!(
-                    "a `{kind}` rule takes: {}",
-                    COMMON_KEYS
-                        .iter()
-                        .chain(allowed.iter())
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                text(
+                    format!("`{k}` does not belong to a rule of kind `{kind}`"),
+                    format!("`{k}` 不属于 `{kind}` 类规则"),
+                ),
+                Some(text(
+                    format!("a `{kind}` rule takes: {keys}"),
+                    format!("`{kind}` 类规则可用的键:{keys}"),
                 )),
             );
             bad = true;
@@ -894,8 +1271,14 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
         cx.err(
             Code::InvalidValue,
             &r.strength.span(),
-            format!("`{}` is not a strength", r.strength.get_ref()),
-            Some(format!("use one of: {}", names.join(", "))),
+            text(
+                format!("`{}` is not a strength", r.strength.get_ref()),
+                format!("`{}` 不是约束力等级", r.strength.get_ref()),
+            ),
+            Some(text(
+                format!("use one of: {}", names.join(", ")),
+                format!("请使用以下之一:{}", names.join(", ")),
+            )),
         );
     }
     if let Some(s) = strength {
@@ -908,8 +1291,14 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::InvalidValue,
                     &s.span(),
-                    format!("`{}` is not a subject", s.get_ref()),
-                    Some("use community, new_area, meeting or roster".into()),
+                    text(
+                        format!("`{}` is not a subject", s.get_ref()),
+                        format!("`{}` 不是规则对象", s.get_ref()),
+                    ),
+                    Some(text(
+                        "use community, new_area, meeting or roster",
+                        "请使用 community、new_area、meeting 或 roster",
+                    )),
                 );
                 None
             }
@@ -930,8 +1319,14 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 _ => cx.err(
                     Code::InvalidValue,
                     &list.span(),
-                    format!("`{o}` in `overrides` is not a `policy/rule` reference"),
-                    Some("write e.g. `national-rcl-2018/households`".into()),
+                    text(
+                        format!("`{o}` in `overrides` is not a `policy/rule` reference"),
+                        format!("`overrides` 中的 `{o}` 不是 `政策/规则` 形式的引用"),
+                    ),
+                    Some(text(
+                        "write e.g. `national-rcl-2018/households`",
+                        "请写成例如 `national-rcl-2018/households`",
+                    )),
                 ),
             }
         }
@@ -945,8 +1340,11 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::InvalidValue,
                     &a.span(),
-                    format!("`{other}` is not an aggregate"),
-                    Some("use sum or mean".into()),
+                    text(
+                        format!("`{other}` is not an aggregate"),
+                        format!("`{other}` 不是汇总方式"),
+                    ),
+                    Some(text("use sum or mean", "请使用 sum 或 mean")),
                 );
                 Aggregate::Sum
             }
@@ -958,7 +1356,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
             cx.err(
                 Code::UnknownKey,
                 &a.span(),
-                "`aggregate` belongs only to rules with `subject = \"roster\"`".into(),
+                text(
+                    "`aggregate` belongs only to rules with `subject = \"roster\"`",
+                    "`aggregate` 只用于 `subject = \"roster\"` 的规则",
+                ),
                 None,
             );
         }
@@ -969,7 +1370,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::UnknownKey,
                     &o.span(),
-                    "`over` belongs only to rules with `subject = \"roster\"`".into(),
+                    text(
+                        "`over` belongs only to rules with `subject = \"roster\"`",
+                        "`over` 只用于 `subject = \"roster\"` 的规则",
+                    ),
                     None,
                 );
             }
@@ -978,11 +1382,17 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                     cx.err(
                         Code::InvalidValue,
                         &o.span(),
-                        format!(
-                            "`{}` is not a kind of record a roster rule can count",
-                            o.get_ref()
+                        text(
+                            format!(
+                                "`{}` is not a kind of record a roster rule can count",
+                                o.get_ref()
+                            ),
+                            format!("`{}` 不是名册规则可以统计的记录类型", o.get_ref()),
                         ),
-                        Some("use community, town, new_area or meeting".into()),
+                        Some(text(
+                            "use community, town, new_area or meeting",
+                            "请使用 community、town、new_area 或 meeting",
+                        )),
                     );
                     Subject::Community
                 }
@@ -1008,23 +1418,38 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                     cx.err(
                         Code::MissingKey,
                         &span,
-                        "a `minimum` rule takes `min` and no `max`".into(),
-                        Some("use kind `range` for both".into()),
+                        text(
+                            "a `minimum` rule takes `min` and no `max`",
+                            "`minimum` 类规则只有 `min`,没有 `max`",
+                        ),
+                        Some(text(
+                            "use kind `range` for both",
+                            "两者都有时请用 `range` 类",
+                        )),
                     );
                 }
                 "maximum" if r.max.is_none() || r.min.is_some() => {
                     cx.err(
                         Code::MissingKey,
                         &span,
-                        "a `maximum` rule takes `max` and no `min`".into(),
-                        Some("use kind `range` for both".into()),
+                        text(
+                            "a `maximum` rule takes `max` and no `min`",
+                            "`maximum` 类规则只有 `max`,没有 `min`",
+                        ),
+                        Some(text(
+                            "use kind `range` for both",
+                            "两者都有时请用 `range` 类",
+                        )),
                     );
                 }
                 "range" | "schedule" if r.min.is_none() && r.max.is_none() => {
                     cx.err(
                         Code::MissingKey,
                         &span,
-                        format!("a `{kind}` rule needs `min`, `max` or both"),
+                        text(
+                            format!("a `{kind}` rule needs `min`, `max` or both"),
+                            format!("`{kind}` 类规则需要 `min`、`max` 或两者"),
+                        ),
                         None,
                     );
                 }
@@ -1032,7 +1457,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                     cx.err(
                         Code::InvalidValue,
                         &span,
-                        "a `schedule` rule dates one bound: give `min` or `max`".into(),
+                        text(
+                            "a `schedule` rule dates one bound: give `min` or `max`",
+                            "`schedule` 类规则只给一个界限按日期取值:请给 `min` 或 `max`",
+                        ),
                         None,
                     );
                 }
@@ -1049,8 +1477,14 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                         cx.err(
                             Code::InvalidValue,
                             &s.span(),
-                            format!("`{other}` is not a remedy"),
-                            Some("use adjust or split_merge".into()),
+                            text(
+                                format!("`{other}` is not a remedy"),
+                                format!("`{other}` 不是整改方式"),
+                            ),
+                            Some(text(
+                                "use adjust or split_merge",
+                                "请使用 adjust 或 split_merge",
+                            )),
                         );
                         RemedyHint::Adjust
                     }
@@ -1061,9 +1495,12 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::UnitMismatch,
                     &m.span(),
-                    format!(
-                        "`{}` is not a number, so it cannot be bounded",
-                        measure.name()
+                    text(
+                        format!(
+                            "`{}` is not a number, so it cannot be bounded",
+                            measure.name()
+                        ),
+                        format!("`{}` 不是数值,因此不能设界限", measure.name()),
                     ),
                     None,
                 );
@@ -1092,7 +1529,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                     cx.err(
                         Code::InvalidValue,
                         &p.span(),
-                        "`per` must be more than zero".into(),
+                        text("`per` must be more than zero", "`per` 必须大于零"),
                         None,
                     );
                 }
@@ -1103,14 +1540,26 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                     cx.err(
                         Code::UnitMismatch,
                         &b.span(),
-                        format!(
-                            "a ratio compares like with like, but `{}` is in {} and `{}` in {}",
-                            measure.name(),
-                            measure.def().unit.name(),
-                            base.name(),
-                            base.def().unit.name()
+                        text(
+                            format!(
+                                "a ratio compares like with like, but `{}` is in {} and `{}` in {}",
+                                measure.name(),
+                                measure.def().unit.name(),
+                                base.name(),
+                                base.def().unit.name()
+                            ),
+                            format!(
+                                "比率须同类相比,但 `{}` 以{}计,`{}` 以{}计",
+                                measure.name(),
+                                uz(measure.def().unit),
+                                base.name(),
+                                uz(base.def().unit)
+                            ),
                         ),
-                        Some("use kind `rate` for a quantity per unit of another".into()),
+                        Some(text(
+                            "use kind `rate` for a quantity per unit of another",
+                            "一个量按另一个量的单位计时,请用 `rate` 类",
+                        )),
                     );
                 }
                 unit = Some(measure.def().unit);
@@ -1121,7 +1570,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::UnitMismatch,
                     &b.span(),
-                    format!("`base` `{}` is not a number", base.name()),
+                    text(
+                        format!("`base` `{}` is not a number", base.name()),
+                        format!("`base` `{}` 不是数值", base.name()),
+                    ),
                     None,
                 );
             }
@@ -1135,7 +1587,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::MissingKey,
                     &span,
-                    format!("a `{kind}` rule needs `min`, `max` or both"),
+                    text(
+                        format!("a `{kind}` rule needs `min`, `max` or both"),
+                        format!("`{kind}` 类规则需要 `min`、`max` 或两者"),
+                    ),
                     None,
                 );
             }
@@ -1149,8 +1604,14 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                             cx.err(
                                 Code::UnitMismatch,
                                 &s,
-                                format!("a ratio of {} looks like a percentage written as a plain number", v.to_decimal(2)),
-                                Some(format!("write `\"{}%\"`", v.to_decimal(2))),
+                                text(
+                                    format!("a ratio of {} looks like a percentage written as a plain number", v.to_decimal(2)),
+                                    format!("比率 {} 看来是把百分数写成了普通数字", v.to_decimal(2)),
+                                ),
+                                Some(text(
+                                    format!("write `\"{}%\"`", v.to_decimal(2)),
+                                    format!("请写成 `\"{}%\"`", v.to_decimal(2)),
+                                )),
                             );
                         }
                     }
@@ -1175,9 +1636,15 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::UnitMismatch,
                     &m.span(),
-                    format!(
-                        "a derived count needs a whole-number measure, and `{}` is not one",
-                        measure.name()
+                    text(
+                        format!(
+                            "a derived count needs a whole-number measure, and `{}` is not one",
+                            measure.name()
+                        ),
+                        format!(
+                            "推算的个数需要整数的 measure,而 `{}` 不是整数",
+                            measure.name()
+                        ),
                     ),
                     None,
                 );
@@ -1189,7 +1656,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::MissingKey,
                     &span,
-                    "a `count` rule needs the size of one unit: `min`, `max` or both".into(),
+                    text(
+                        "a `count` rule needs the size of one unit: `min`, `max` or both",
+                        "`count` 类规则需要一个单位的大小:`min`、`max` 或两者",
+                    ),
                     None,
                 );
             }
@@ -1227,10 +1697,17 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                             cx.err(
                                 Code::UnitMismatch,
                                 &fl.span(),
-                                format!(
-                                    "`of_field` counts yes/no answers, and `{}` is a {}",
-                                    f.name(),
-                                    f.def().unit.name()
+                                text(
+                                    format!(
+                                        "`of_field` counts yes/no answers, and `{}` is a {}",
+                                        f.name(),
+                                        f.def().unit.name()
+                                    ),
+                                    format!(
+                                        "`of_field` 统计的是“是/否”回答,而 `{}` 是{}字段",
+                                        f.name(),
+                                        uz(f.def().unit)
+                                    ),
                                 ),
                                 None,
                             );
@@ -1241,7 +1718,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                         cx.err(
                             Code::MissingKey,
                             &span,
-                            "a `share` rule needs either `of_rule` or `of_field`".into(),
+                            text(
+                                "a `share` rule needs either `of_rule` or `of_field`",
+                                "`share` 类规则需要 `of_rule` 或 `of_field` 之一",
+                            ),
                             None,
                         );
                         return None;
@@ -1262,7 +1742,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                 cx.err(
                     Code::MissingKey,
                     &span,
-                    format!("a `{kind}` rule needs `min`, `max` or both"),
+                    text(
+                        format!("a `{kind}` rule needs `min`, `max` or both"),
+                        format!("`{kind}` 类规则需要 `min`、`max` 或两者"),
+                    ),
                     None,
                 );
             }
@@ -1271,7 +1754,10 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
                     cx.err(
                         Code::InvalidValue,
                         &s.span(),
-                        format!("a `{kind}` rule judges a roster: `subject` must be `roster`"),
+                        text(
+                            format!("a `{kind}` rule judges a roster: `subject` must be `roster`"),
+                            format!("`{kind}` 类规则评判的是整个名册:`subject` 必须是 `roster`"),
+                        ),
                         None,
                     );
                 }
@@ -1311,6 +1797,7 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
         word: r.word.get_ref().clone(),
         quote: r.quote.get_ref().clone(),
         reading: r.reading.clone(),
+        reading_en: r.reading_en.clone(),
         when,
         overrides,
         unit,
@@ -1323,13 +1810,19 @@ fn compile_rule(cx: &mut Ctx<'_>, raw: &Spanned<RawRule>) -> Option<Rule> {
 fn check_strength_word(cx: &mut Ctx<'_>, r: &RawRule, s: Strength) {
     let word = words::simplify(r.word.get_ref());
     if word.is_empty() {
-        if r.reading.is_none() {
+        if r.reading.is_none() && r.reading_en.is_none() {
             cx.push(
                 Code::StrengthWord,
                 Severity::Warning,
                 &r.word.span(),
-                "the sentence has no strength word, and no `reading` says how it was graded".into(),
-                Some("add `reading = \"…\"` explaining the strength chosen".into()),
+                text(
+                    "the sentence has no strength word, and no `reading` says how it was graded",
+                    "该句没有表示约束力的词,也没有 `reading` 说明如何定级",
+                ),
+                Some(text(
+                    "add `reading = \"…\"` explaining the strength chosen",
+                    "请加上 `reading = \"…\"`,说明所定的约束力等级",
+                )),
             );
         }
         return;
@@ -1339,22 +1832,39 @@ fn check_strength_word(cx: &mut Ctx<'_>, r: &RawRule, s: Strength) {
             .into_iter()
             .find(|x| x.words().iter().any(|w| word.contains(w)));
         let help = match found {
-            Some(f) => format!(
-                "`{}` usually signals `{}`; if the reading differs, say why in `reading`",
-                r.word.get_ref(),
-                f.name()
+            Some(f) => text(
+                format!(
+                    "`{}` usually signals `{}`; if the reading differs, say why in `reading`",
+                    r.word.get_ref(),
+                    f.name()
+                ),
+                format!(
+                    "`{}` 通常表示 `{}`;如果解读不同,请在 `reading` 中说明理由",
+                    r.word.get_ref(),
+                    f.name()
+                ),
             ),
-            None => format!("words for `{}`: {}", s.name(), s.words().join(" ")),
+            None => text(
+                format!("words for `{}`: {}", s.name(), s.words().join(" ")),
+                format!("表示 `{}` 的用词:{}", s.name(), s.words().join(" ")),
+            ),
         };
-        if r.reading.is_none() || found.is_none() {
+        if (r.reading.is_none() && r.reading_en.is_none()) || found.is_none() {
             cx.push(
                 Code::StrengthWord,
                 Severity::Warning,
                 &r.word.span(),
-                format!(
-                    "`{}` is not a word of strength `{}`",
-                    r.word.get_ref(),
-                    s.name()
+                text(
+                    format!(
+                        "`{}` is not a word of strength `{}`",
+                        r.word.get_ref(),
+                        s.name()
+                    ),
+                    format!(
+                        "`{}` 不是表示约束力 `{}` 的用词",
+                        r.word.get_ref(),
+                        s.name()
+                    ),
                 ),
                 Some(help),
             );
@@ -1366,11 +1876,17 @@ fn check_strength_word(cx: &mut Ctx<'_>, r: &RawRule, s: Strength) {
             Code::StrengthWord,
             Severity::Warning,
             &r.word.span(),
-            format!(
-                "the strength word `{}` does not occur in the quote",
-                r.word.get_ref()
+            text(
+                format!(
+                    "the strength word `{}` does not occur in the quote",
+                    r.word.get_ref()
+                ),
+                format!("表示约束力的词 `{}` 不在引文中", r.word.get_ref()),
             ),
-            Some("quote the sentence that carries the word".into()),
+            Some(text(
+                "quote the sentence that carries the word",
+                "请引用含有该词的句子",
+            )),
         );
     }
 }
@@ -1389,7 +1905,10 @@ fn compile_schedule(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Optio
                 cx.err(
                     Code::InvalidValue,
                     &s.span(),
-                    "a step takes either `year` or `from` (with an optional `until`)".into(),
+                    text(
+                        "a step takes either `year` or `from` (with an optional `until`)",
+                        "每个年度值要么写 `year`,要么写 `from`(可再加 `until`)",
+                    ),
                     None,
                 );
                 (None, None)
@@ -1414,7 +1933,7 @@ fn compile_schedule(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Optio
                 cx.err(
                     Code::InvalidValue,
                     &g.span(),
-                    "`every_years` must be at least 1".into(),
+                    text("`every_years` must be at least 1", "`every_years` 至少为 1"),
                     None,
                 );
             }
@@ -1431,7 +1950,10 @@ fn compile_schedule(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Optio
         cx.err(
             Code::MissingKey,
             span,
-            "a dated rule needs `steps`, `growth` or both".into(),
+            text(
+                "a dated rule needs `steps`, `growth` or both",
+                "按日期取值的规则需要 `steps`、`growth` 或两者",
+            ),
             None,
         );
         return None;
@@ -1454,12 +1976,22 @@ fn compile_tier(
         cx.err(
             Code::UnitMismatch,
             &b.span(),
-            format!(
-                "tiers are chosen by a number or a category, and `{}` is a {}",
-                by.name(),
-                by.def().unit.name()
+            text(
+                format!(
+                    "tiers are chosen by a number or a category, and `{}` is a {}",
+                    by.name(),
+                    by.def().unit.name()
+                ),
+                format!(
+                    "分档须依据数值或类别,而 `{}` 是{}字段",
+                    by.name(),
+                    uz(by.def().unit)
+                ),
             ),
-            Some("for a yes/no condition use `when`".into()),
+            Some(text(
+                "for a yes/no condition use `when`",
+                "“是/否”条件请用 `when`",
+            )),
         );
     }
     *unit = cx.unit_matches(r.unit.as_ref(), measure, "measure");
@@ -1469,8 +2001,14 @@ fn compile_tier(
             cx.err(
                 Code::InvalidValue,
                 &o.span(),
-                format!("`{}` is not an overlap reading", o.get_ref()),
-                Some("use report, upper or lower".into()),
+                text(
+                    format!("`{}` is not an overlap reading", o.get_ref()),
+                    format!("`{}` 不是重叠边界的读法", o.get_ref()),
+                ),
+                Some(text(
+                    "use report, upper or lower",
+                    "请使用 report、upper 或 lower",
+                )),
             );
             None
         })?,
@@ -1489,7 +2027,10 @@ fn compile_tier(
                         None => cx.err(
                             Code::InvalidValue,
                             &t.span(),
-                            format!("`{v}` is not a value of `{}`", by.name()),
+                            text(
+                                format!("`{v}` is not a value of `{}`", by.name()),
+                                format!("`{v}` 不是 `{}` 的取值", by.name()),
+                            ),
                             None,
                         ),
                     }
@@ -1501,9 +2042,15 @@ fn compile_tier(
                 cx.err(
                     Code::UnknownKey,
                     &t.span(),
-                    format!(
-                        "`is` selects categories, but `{}` is a number: use `min`/`max`",
-                        by.name()
+                    text(
+                        format!(
+                            "`is` selects categories, but `{}` is a number: use `min`/`max`",
+                            by.name()
+                        ),
+                        format!(
+                            "`is` 用于选择类别,而 `{}` 是数值:请用 `min`/`max`",
+                            by.name()
+                        ),
                     ),
                     None,
                 );
@@ -1513,9 +2060,12 @@ fn compile_tier(
                 cx.err(
                     Code::MissingKey,
                     &t.span(),
-                    format!(
-                        "`{}` is a category: give the tier's values in `is`",
-                        by.name()
+                    text(
+                        format!(
+                            "`{}` is a category: give the tier's values in `is`",
+                            by.name()
+                        ),
+                        format!("`{}` 是类别字段:请在 `is` 中给出该档的取值", by.name()),
                     ),
                     None,
                 );
@@ -1526,7 +2076,10 @@ fn compile_tier(
             cx.err(
                 Code::UnknownKey,
                 &t.span(),
-                "a tier on a category takes `is`, not `min`/`max`".into(),
+                text(
+                    "a tier on a category takes `is`, not `min`/`max`",
+                    "按类别分档用 `is`,不用 `min`/`max`",
+                ),
                 None,
             );
         }
@@ -1546,7 +2099,10 @@ fn compile_tier(
             cx.err(
                 Code::MissingKey,
                 &tr.require.span(),
-                "`require` needs `min`, `max` or `equal`".into(),
+                text(
+                    "`require` needs `min`, `max` or `equal`",
+                    "`require` 需要 `min`、`max` 或 `equal`",
+                ),
                 None,
             );
         }
@@ -1554,7 +2110,10 @@ fn compile_tier(
             cx.err(
                 Code::InvalidValue,
                 &tr.require.span(),
-                "`require` takes `equal` or bounds, not both".into(),
+                text(
+                    "`require` takes `equal` or bounds, not both",
+                    "`require` 要么写 `equal`,要么写界限,不能两者都写",
+                ),
                 None,
             );
         }
@@ -1586,9 +2145,15 @@ fn compile_decision(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Optio
         cx.err(
             Code::UnitMismatch,
             &m.span(),
-            format!(
-                "a decision's `measure` names the outcome field, a category; `{}` is not one",
-                measure.name()
+            text(
+                format!(
+                    "a decision's `measure` names the outcome field, a category; `{}` is not one",
+                    measure.name()
+                ),
+                format!(
+                    "决策表的 `measure` 应为结果字段(类别字段);`{}` 不是类别字段",
+                    measure.name()
+                ),
             ),
             None,
         );
@@ -1611,8 +2176,14 @@ fn compile_decision(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Optio
                     cx.err(
                         Code::InvalidValue,
                         &cr.outcome.span(),
-                        format!("`{name}` is not a value of `{}`", measure.name()),
-                        Some(format!("use one of: {}", known.join(", "))),
+                        text(
+                            format!("`{name}` is not a value of `{}`", measure.name()),
+                            format!("`{name}` 不是 `{}` 的取值", measure.name()),
+                        ),
+                        Some(text(
+                            format!("use one of: {}", known.join(", ")),
+                            format!("请使用以下之一:{}", known.join(", ")),
+                        )),
                     );
                 }
             }
@@ -1622,7 +2193,10 @@ fn compile_decision(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Optio
                 cx.err(
                     Code::MissingKey,
                     &cr.outcome.span(),
-                    "a case needs at least one outcome".into(),
+                    text(
+                        "a case needs at least one outcome",
+                        "每种情形至少需要一个结果",
+                    ),
                     None,
                 );
             }
@@ -1656,10 +2230,17 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
                         cx.err(
                             Code::UnitMismatch,
                             &b.span(),
-                            format!(
-                                "money is paid per person, household or thing, but `{}` is in {}",
-                                f.name(),
-                                f.def().unit.name()
+                            text(
+                                format!(
+                                    "money is paid per person, household or thing, but `{}` is in {}",
+                                    f.name(),
+                                    f.def().unit.name()
+                                ),
+                                format!(
+                                    "经费按人、户或件计付,但 `{}` 以{}计",
+                                    f.name(),
+                                    uz(f.def().unit)
+                                ),
                             ),
                             None,
                         );
@@ -1671,7 +2252,7 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
                         cx.err(
                             Code::InvalidValue,
                             &p.span(),
-                            "`per` must be more than zero".into(),
+                            text("`per` must be more than zero", "`per` 必须大于零"),
                             None,
                         );
                         None
@@ -1684,7 +2265,10 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
                 cx.err(
                     Code::MissingKey,
                     &c.span(),
-                    "a per-unit component needs `rate`, `per` and `base` together".into(),
+                    text(
+                        "a per-unit component needs `rate`, `per` and `base` together",
+                        "按单位计算的组成部分需要同时给出 `rate`、`per` 和 `base`",
+                    ),
                     None,
                 );
                 None
@@ -1694,7 +2278,10 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
             cx.err(
                 Code::MissingKey,
                 &c.span(),
-                "a component needs a fixed `amount` or a `rate` per `base`".into(),
+                text(
+                    "a component needs a fixed `amount` or a `rate` per `base`",
+                    "组成部分需要固定的 `amount`,或按 `base` 计的 `rate`",
+                ),
                 None,
             );
         }
@@ -1706,10 +2293,17 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
                         cx.err(
                             Code::UnitMismatch,
                             &p.span(),
-                            format!(
-                                "`paid` must be a money field, and `{}` is in {}",
-                                f.name(),
-                                f.def().unit.name()
+                            text(
+                                format!(
+                                    "`paid` must be a money field, and `{}` is in {}",
+                                    f.name(),
+                                    f.def().unit.name()
+                                ),
+                                format!(
+                                    "`paid` 必须是金额字段,而 `{}` 以{}计",
+                                    f.name(),
+                                    uz(f.def().unit)
+                                ),
                             ),
                             None,
                         );
@@ -1743,7 +2337,10 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
         cx.err(
             Code::InvalidValue,
             span,
-            "the payers' shares add up to zero".into(),
+            text(
+                "the payers' shares add up to zero",
+                "各承担方的份额合计为零",
+            ),
             None,
         );
     }
@@ -1752,8 +2349,14 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
         cx.err(
             Code::InvalidValue,
             &rem.span(),
-            format!("`{}` is not a remainder rule", rem.get_ref()),
-            Some(format!("use one of: {}", Remainder::NAMES.join(", "))),
+            text(
+                format!("`{}` is not a remainder rule", rem.get_ref()),
+                format!("`{}` 不是尾差规则", rem.get_ref()),
+            ),
+            Some(text(
+                format!("use one of: {}", Remainder::NAMES.join(", ")),
+                format!("请使用以下之一:{}", Remainder::NAMES.join(", ")),
+            )),
         );
         None
     })?;
@@ -1764,7 +2367,10 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
                 cx.err(
                     Code::InvalidValue,
                     &e.span(),
-                    format!("`{}` is not one of this rule's payers", e.get_ref()),
+                    text(
+                        format!("`{}` is not one of this rule's payers", e.get_ref()),
+                        format!("`{}` 不是本规则的承担方", e.get_ref()),
+                    ),
                     None,
                 );
             }
@@ -1790,18 +2396,20 @@ fn compile_money(cx: &mut Ctx<'_>, r: &RawRule, span: &Range<usize>) -> Option<M
 fn check_requirements(cx: &mut Ctx<'_>, rule: &Rule) {
     use crate::eval::bounds_interval;
     let d = Date::year_start(2000);
-    let report = |cx: &mut Ctx<'_>, pos: Pos, what: String| {
-        cx.diags.push(Diagnostic {
-            code: Code::EmptyRequirement,
-            severity: Severity::Error,
-            policy: cx.policy.clone(),
-            rule: cx.rule.clone(),
-            file: cx.file.to_string(),
-            line: pos.line,
-            column: pos.column,
-            message: what,
-            help: Some("check the numbers and their words against the source".into()),
-        });
+    let report = |cx: &mut Ctx<'_>, pos: Pos, what: Text| {
+        cx.diags.push(Diagnostic::new(
+            Code::EmptyRequirement,
+            Severity::Error,
+            cx.policy.clone(),
+            cx.rule.clone(),
+            cx.file,
+            pos,
+            what,
+            Some(text(
+                "check the numbers and their words against the source",
+                "请对照原文核对数字及其用词",
+            )),
+        ));
     };
     let empty = |iv: &Interval, whole: bool| {
         if whole {
@@ -1819,7 +2427,10 @@ fn check_requirements(cx: &mut Ctx<'_>, rule: &Rule) {
                     report(
                         cx,
                         rule.pos,
-                        format!("no value of `{}` meets both bounds", measure.name()),
+                        text(
+                            format!("no value of `{}` meets both bounds", measure.name()),
+                            format!("`{}` 没有任何数值能同时满足两个界限", measure.name()),
+                        ),
                     );
                 }
             }
@@ -1830,7 +2441,7 @@ fn check_requirements(cx: &mut Ctx<'_>, rule: &Rule) {
                     report(
                         cx,
                         rule.pos,
-                        "the lower bound is above the upper bound".into(),
+                        text("the lower bound is above the upper bound", "下限高于上限"),
                     );
                 }
             }
@@ -1844,24 +2455,38 @@ fn check_requirements(cx: &mut Ctx<'_>, rule: &Rule) {
                         report(
                             cx,
                             t.pos,
-                            format!("tier {} covers no value of `{}`", i + 1, by.name()),
+                            text(
+                                format!("tier {} covers no value of `{}`", i + 1, by.name()),
+                                format!("第{}档不覆盖 `{}` 的任何数值", i + 1, by.name()),
+                            ),
                         );
                     }
                 }
                 if let Some(iv) = t.require.interval(d) {
                     if empty(&iv, measure.def().whole) {
-                        let why = if t.require.equal.is_some() && measure.def().whole {
-                            " (a whole count cannot equal a fraction)"
+                        let fraction = t.require.equal.is_some() && measure.def().whole;
+                        let (why, why_zh) = if fraction {
+                            (
+                                " (a whole count cannot equal a fraction)",
+                                "(整数个数不可能等于小数)",
+                            )
                         } else {
-                            ""
+                            ("", "")
                         };
                         report(
                             cx,
                             t.pos,
-                            format!(
-                                "tier {} requires a value of `{}` that cannot exist{why}",
-                                i + 1,
-                                measure.name()
+                            text(
+                                format!(
+                                    "tier {} requires a value of `{}` that cannot exist{why}",
+                                    i + 1,
+                                    measure.name()
+                                ),
+                                format!(
+                                    "第{}档要求的 `{}` 数值不可能存在{why_zh}",
+                                    i + 1,
+                                    measure.name()
+                                ),
                             ),
                         );
                     }

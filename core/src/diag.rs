@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::lang::Lang;
 use crate::model::Pos;
 
 /// How serious a diagnostic is.
@@ -26,6 +27,17 @@ impl Severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Note => "note",
+        }
+    }
+
+    /// The word for it in a language (`error` / `错误`, `warning` / `警告`, `note` /
+    /// `说明`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (_, Lang::En) => self.name(),
+            (Severity::Error, Lang::Zh) => "错误",
+            (Severity::Warning, Lang::Zh) => "警告",
+            (Severity::Note, Lang::Zh) => "说明",
         }
     }
 }
@@ -91,6 +103,9 @@ pub enum Code {
     /// A local rule replaces (or could replace) a national rule.
     #[serde(rename = "layer-override")]
     LayerOverride,
+    /// A text in the wrong language: a Chinese `reading` with no Chinese in it.
+    #[serde(rename = "reading-language")]
+    ReadingLanguage,
 }
 
 impl Code {
@@ -116,6 +131,7 @@ impl Code {
             Code::EmptyRequirement => "empty-requirement",
             Code::LayerConflict => "layer-conflict",
             Code::LayerOverride => "layer-override",
+            Code::ReadingLanguage => "reading-language",
         }
     }
 }
@@ -137,9 +153,104 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// The message in Chinese.
+    pub message_zh: String,
+    /// The help in Chinese.
+    pub help_zh: Option<String>,
+}
+
+/// A diagnostic's sentence in English and in Chinese, as the compiler and linter write
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+/// A sentence in English and in Chinese.
+pub(crate) fn text(en: impl Into<String>, zh: impl Into<String>) -> Text {
+    Text {
+        en: en.into(),
+        zh: zh.into(),
+    }
 }
 
 impl Diagnostic {
+    /// A diagnostic with its message and help in both languages.
+    #[expect(clippy::too_many_arguments, reason = "every field of a diagnostic")]
+    pub(crate) fn new(
+        code: Code,
+        severity: Severity,
+        policy: Option<String>,
+        rule: Option<String>,
+        file: &str,
+        pos: Pos,
+        message: Text,
+        help: Option<Text>,
+    ) -> Diagnostic {
+        let (help, help_zh) = match help {
+            Some(h) => (Some(h.en), Some(h.zh)),
+            None => (None, None),
+        };
+        Diagnostic {
+            code,
+            severity,
+            policy,
+            rule,
+            file: file.to_string(),
+            line: pos.line,
+            column: pos.column,
+            message: message.en,
+            help,
+            message_zh: message.zh,
+            help_zh,
+        }
+    }
+
+    /// The message in a language.
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.message_zh,
+            Lang::En => &self.message,
+        }
+    }
+
+    /// The help in a language.
+    pub fn help_in(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Zh => self.help_zh.as_deref(),
+            Lang::En => self.help.as_deref(),
+        }
+    }
+
+    /// The diagnostic as [`fmt::Display`] writes it, in a language:
+    /// `file:line:column: severity[code]: rule `id`: message` and a help line
+    /// (`  help: …`, in Chinese `  提示: …`). In English it is exactly the `Display`.
+    pub fn display_in(&self, lang: Lang) -> String {
+        let mut s = format!(
+            "{}:{}:{}: {}[{}]: ",
+            self.file,
+            self.line,
+            self.column,
+            self.severity.label(lang),
+            self.code.name()
+        );
+        if let Some(r) = &self.rule {
+            match lang {
+                Lang::Zh => s.push_str(&format!("规则 `{r}`: ")),
+                Lang::En => s.push_str(&format!("rule `{r}`: ")),
+            }
+        }
+        s.push_str(self.message_in(lang));
+        if let Some(h) = self.help_in(lang) {
+            match lang {
+                Lang::Zh => s.push_str(&format!("\n  提示: {h}")),
+                Lang::En => s.push_str(&format!("\n  help: {h}")),
+            }
+        }
+        s
+    }
+
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

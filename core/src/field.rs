@@ -54,6 +54,23 @@ impl Unit {
         }
     }
 
+    /// What the unit is called in Chinese, in messages (`户`, `平方米`, `“是/否”`, `类别`).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Unit::Households => "户",
+            Unit::Persons => "人",
+            Unit::SquareMetres => "平方米",
+            Unit::SquareKilometres => "平方公里",
+            Unit::Yuan => "元",
+            Unit::Percent => "百分比",
+            Unit::Count => "个",
+            Unit::Years => "年",
+            Unit::Flag => "“是/否”",
+            Unit::Category => "类别",
+            Unit::Text => "文本",
+        }
+    }
+
     /// Parses the policy-file spelling.
     pub fn parse(s: &str) -> Option<Unit> {
         Some(match s {

@@ -29,6 +29,8 @@ pub struct Ambiguous {
     /// The fields' ids it might mean.
     pub candidates: &'static [&'static str],
     pub note: &'static str,
+    /// The note in Chinese, for messages in Chinese.
+    pub note_zh: &'static str,
 }
 
 /// Headers read as a field although they are not its name or alias.
@@ -131,71 +133,85 @@ pub static AMBIGUOUS: &[Ambiguous] = &[
         header: "工作人员",
         candidates: &["workers", "full_time_workers"],
         note: "工作人员 may be every community worker (社区工作者) or only the full-time paid ones (专职工作者), and some offices count public-welfare posts too",
+        note_zh: "工作人员可能指全部社区工作者,也可能只指全职领薪的专职工作者,有的单位还把公益性岗位算在内",
     },
     Ambiguous {
         header: "工作人员数",
         candidates: &["workers", "full_time_workers"],
         note: "工作人员 may be every community worker (社区工作者) or only the full-time paid ones (专职工作者), and some offices count public-welfare posts too",
+        note_zh: "工作人员可能指全部社区工作者,也可能只指全职领薪的专职工作者,有的单位还把公益性岗位算在内",
     },
     Ambiguous {
         header: "工作人员人数",
         candidates: &["workers", "full_time_workers"],
         note: "工作人员 may be every community worker (社区工作者) or only the full-time paid ones (专职工作者), and some offices count public-welfare posts too",
+        note_zh: "工作人员可能指全部社区工作者,也可能只指全职领薪的专职工作者,有的单位还把公益性岗位算在内",
     },
     Ambiguous {
         header: "办公用房",
         candidates: &["office_space", "service_space"],
         note: "办公用房 may be the cadres' offices alone (社区干部办公用房) or the whole service building (社区服务用房): 办公用房 is not 社区服务用房",
+        note_zh: "办公用房可能只指干部办公室(社区干部办公用房),也可能指整个服务用房(社区服务用房):办公用房不等于社区服务用房",
     },
     Ambiguous {
         header: "办公服务用房面积",
         candidates: &["service_space", "office_space"],
         note: "办公服务用房 may be the whole service building (社区服务用房) or the offices in it (社区干部办公用房)",
+        note_zh: "办公服务用房可能指整个服务用房(社区服务用房),也可能指其中的办公室(社区干部办公用房)",
     },
     Ambiguous {
         header: "用房面积",
         candidates: &["service_space", "office_space", "property_service_area"],
         note: "用房 does not say whose rooms: the service building, the cadres' offices or the property-service rooms",
+        note_zh: "用房没有说明是谁的用房:服务用房、干部办公用房还是物业服务用房",
     },
     Ambiguous {
         header: "总人口",
         candidates: &["residents", "registered_residents"],
         note: "总人口 does not say whether it is the resident (常住) or the registered (户籍) population, and the policies use both",
+        note_zh: "总人口没有说明是常住人口还是户籍人口,而政策两者都用",
     },
     Ambiguous {
         header: "人口总数",
         candidates: &["residents", "registered_residents"],
         note: "人口总数 does not say whether it is the resident (常住) or the registered (户籍) population, and the policies use both",
+        note_zh: "人口总数没有说明是常住人口还是户籍人口,而政策两者都用",
     },
     Ambiguous {
         header: "面积",
         candidates: &["area_km2", "service_space", "total_floor_area"],
         note: "面积 alone may be the area governed (辖区面积, km²) or a floor area",
+        note_zh: "单写面积,可能指辖区面积(km²),也可能指建筑面积",
     },
     Ambiguous {
         header: "居委会委员人数",
         candidates: &["committee_members"],
         note: "委员 may leave out the director and deputy directors (主任、副主任); the field counts every member of the residents' committee",
+        note_zh: "委员可能不包括主任、副主任;该字段统计的是居委会全体成员",
     },
     Ambiguous {
         header: "成员人数",
         candidates: &["committee_members", "party_committee_members", "two_committees_members"],
         note: "成员 does not say of which body: the residents' committee, the party organisation or both (两委)",
+        note_zh: "成员没有说明是哪个组织的成员:居委会、党组织,还是两者(两委)",
     },
     Ambiguous {
         header: "代表人数",
         candidates: &["resident_reps", "representatives"],
         note: "代表 may be the resident representatives alone or with the member units' representatives",
+        note_zh: "代表可能只指居民代表,也可能包括成员单位代表",
     },
     Ambiguous {
         header: "经费",
         candidates: &["work_funding", "service_funding"],
         note: "经费 does not say which fund: community work funding or the special service funding",
+        note_zh: "经费没有说明是哪一项经费:社区工作经费还是服务群众专项经费",
     },
     Ambiguous {
         header: "月报酬",
         candidates: &["avg_monthly_pay", "min_monthly_pay"],
         note: "月报酬 does not say whether it is the average or the lowest monthly pay",
+        note_zh: "月报酬没有说明是人均月报酬还是最低月报酬",
     },
 ];
 
@@ -255,6 +271,7 @@ mod tests {
         for a in AMBIGUOUS {
             assert_eq!(normalize(a.header), a.header);
             assert!(!a.candidates.is_empty());
+            assert!(crate::lang::has_cjk(a.note_zh) && a.note_zh != a.note);
             for c in a.candidates {
                 assert!(field::by_id(c).is_some(), "{c}");
             }

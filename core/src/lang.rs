@@ -37,6 +37,18 @@ impl Lang {
     }
 }
 
+/// Whether a text has Chinese characters in it (CJK unified ideographs and their
+/// extensions and compatibility forms): what a Chinese message or reading has and an
+/// English one does not.
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(
+            u32::from(c),
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
+        )
+    })
+}
+
 /// A number with its unit: `1,500户` / `1500 households`, `60%`, `703.5 m²`.
 pub fn num_unit(n: Num, unit: Unit, lang: Lang) -> String {
     if unit == Unit::Percent {
@@ -1493,7 +1505,7 @@ pub fn explain_rule(p: &Policy, r: &Rule, lang: Lang) -> String {
             ),
         );
     }
-    if let Some(rd) = &r.reading {
+    if let Some(rd) = r.reading_in(lang) {
         line(
             &mut s,
             format!("{}: {rd}", if zh { "解读" } else { "reading" }),

@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::date::Date;
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{text, Code, Diagnostic, Severity, Text};
 use crate::eval::{bounds_interval, RuleRef};
 use crate::model::{Interval, Policy, Rule, Shape};
 use crate::words::Strength;
@@ -35,6 +35,19 @@ impl fmt::Display for Relation {
             Relation::Softer => "softens",
             Relation::Departs => "departs from",
         })
+    }
+}
+
+impl Relation {
+    /// The verb in Chinese (`重申了`, `收紧了`, `弱化了`, `偏离了`), as [`fmt::Display`] gives it
+    /// in English.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Relation::Same => "重申了",
+            Relation::Tightens => "收紧了",
+            Relation::Softer => "弱化了",
+            Relation::Departs => "偏离了",
+        }
     }
 }
 
@@ -169,20 +182,19 @@ fn diag(
     r: &Rule,
     code: Code,
     severity: Severity,
-    message: String,
-    help: Option<String>,
+    message: Text,
+    help: Option<Text>,
 ) -> Diagnostic {
-    Diagnostic {
+    Diagnostic::new(
         code,
         severity,
-        policy: Some(p.meta.id.0.clone()),
-        rule: Some(r.id.0.clone()),
-        file: p.file.clone(),
-        line: r.pos.line,
-        column: r.pos.column,
+        Some(p.meta.id.0.clone()),
+        Some(r.id.0.clone()),
+        &p.file,
+        r.pos,
         message,
         help,
-    }
+    )
 }
 
 /// Checks the layering of a set of policies: `builds_on` and `overrides` references, and
@@ -192,19 +204,22 @@ pub fn check(policies: &[Policy]) -> Vec<Diagnostic> {
     for p in policies {
         for b in &p.meta.builds_on {
             if !policies.iter().any(|q| &q.meta.id == b) {
-                out.push(Diagnostic {
-                    code: Code::UnknownRule,
-                    severity: Severity::Error,
-                    policy: Some(p.meta.id.0.clone()),
-                    rule: None,
-                    file: p.file.clone(),
-                    line: 1,
-                    column: 1,
-                    message: format!(
-                        "`builds_on` names `{b}`, which is not among the policies checked"
+                out.push(Diagnostic::new(
+                    Code::UnknownRule,
+                    Severity::Error,
+                    Some(p.meta.id.0.clone()),
+                    None,
+                    &p.file,
+                    crate::model::Pos { line: 1, column: 1 },
+                    text(
+                        format!("`builds_on` names `{b}`, which is not among the policies checked"),
+                        format!("`builds_on` 指向 `{b}`,但它不在所检查的政策之中"),
                     ),
-                    help: Some("lint the national policies together with this one".into()),
-                });
+                    Some(text(
+                        "lint the national policies together with this one",
+                        "请把国家层面的政策与本政策一起检查",
+                    )),
+                ));
             }
         }
         let bases: Vec<&Policy> = policies
@@ -219,8 +234,13 @@ pub fn check(policies: &[Policy]) -> Vec<Diagnostic> {
                         r,
                         Code::UnknownRule,
                         Severity::Error,
-                        format!(
-                            "`overrides` names `{pid}/{rid}`, but `{pid}` is not in `builds_on`"
+                        text(
+                            format!(
+                                "`overrides` names `{pid}/{rid}`, but `{pid}` is not in `builds_on`"
+                            ),
+                            format!(
+                                "`overrides` 指向 `{pid}/{rid}`,但 `{pid}` 不在 `builds_on` 中"
+                            ),
                         ),
                         None,
                     ));
@@ -236,7 +256,10 @@ pub fn check(policies: &[Policy]) -> Vec<Diagnostic> {
                         r,
                         Code::UnknownRule,
                         Severity::Error,
-                        format!("`overrides` names `{pid}/{rid}`, which does not exist"),
+                        text(
+                            format!("`overrides` names `{pid}/{rid}`, which does not exist"),
+                            format!("`overrides` 指向 `{pid}/{rid}`,但这条规则不存在"),
+                        ),
                         None,
                     ));
                     continue;
@@ -247,18 +270,34 @@ pub fn check(policies: &[Policy]) -> Vec<Diagnostic> {
                         r,
                         Code::LayerConflict,
                         Severity::Error,
-                        format!("`overrides` names `{pid}/{rid}`, which judges something else"),
-                        Some("an override must have the same kind, subject and measure".into()),
+                        text(
+                            format!("`overrides` names `{pid}/{rid}`, which judges something else"),
+                            format!("`overrides` 指向 `{pid}/{rid}`,但它评判的是别的对象"),
+                        ),
+                        Some(text(
+                            "an override must have the same kind, subject and measure",
+                            "取代的规则必须有相同的类型、对象和 measure",
+                        )),
                     )),
                     Some(rel) if honoured(rel, nr) => out.push(diag(
                         p,
                         r,
                         Code::LayerOverride,
                         Severity::Note,
-                        format!(
-                            "{rel} `{pid}/{rid}`{}: the local rule speaks in its place",
-                            if is_soft(nr) && !matches!(rel, Relation::Same | Relation::Tightens) { " (a national norm, 一般)" } else { "" }
-                        ),
+                        {
+                            let norm = is_soft(nr) && !matches!(rel, Relation::Same | Relation::Tightens);
+                            text(
+                                format!(
+                                    "{rel} `{pid}/{rid}`{}: the local rule speaks in its place",
+                                    if norm { " (a national norm, 一般)" } else { "" }
+                                ),
+                                format!(
+                                    "{} `{pid}/{rid}`{}:由地方规则取而代之",
+                                    rel.zh(),
+                                    if norm { "(国家层面的常规标准,一般)" } else { "" }
+                                ),
+                            )
+                        },
                         None,
                     )),
                     Some(rel) => out.push(diag(
@@ -266,8 +305,14 @@ pub fn check(policies: &[Policy]) -> Vec<Diagnostic> {
                         r,
                         Code::LayerConflict,
                         Severity::Warning,
-                        format!("{rel} the hard national rule `{pid}/{rid}`, so it cannot replace it: evaluation shows both findings"),
-                        Some("keep the local rule as the document says; the conflict is the issuer's to resolve".into()),
+                        text(
+                            format!("{rel} the hard national rule `{pid}/{rid}`, so it cannot replace it: evaluation shows both findings"),
+                            format!("{}国家层面的刚性规则 `{pid}/{rid}`,因此不能取代它:评估时两项结论都会显示", rel.zh()),
+                        ),
+                        Some(text(
+                            "keep the local rule as the document says; the conflict is the issuer's to resolve",
+                            "请按文件原文保留地方规则;冲突应由发文机关解决",
+                        )),
                     )),
                 }
             }
@@ -287,20 +332,38 @@ pub fn check(policies: &[Policy]) -> Vec<Diagnostic> {
                         (Relation::Same | Relation::Tightens, _) => (
                             Severity::Note,
                             Code::LayerOverride,
-                            format!("{rel} `{}/{}` without saying so; both findings are shown", q.meta.id, nr.id),
-                            Some(format!("add `overrides = [\"{}/{}\"]` to let the local rule speak", q.meta.id, nr.id)),
+                            text(
+                                format!("{rel} `{}/{}` without saying so; both findings are shown", q.meta.id, nr.id),
+                                format!("{} `{}/{}`,但未声明;两项结论都会显示", rel.zh(), q.meta.id, nr.id),
+                            ),
+                            Some(text(
+                                format!("add `overrides = [\"{}/{}\"]` to let the local rule speak", q.meta.id, nr.id),
+                                format!("加上 `overrides = [\"{}/{}\"]`,由地方规则取而代之", q.meta.id, nr.id),
+                            )),
                         ),
                         (_, true) => (
                             Severity::Note,
                             Code::LayerOverride,
-                            format!("{rel} the national norm `{}/{}` (一般) without saying so; both findings are shown", q.meta.id, nr.id),
-                            Some(format!("add `overrides = [\"{}/{}\"]` if the local standard replaces it", q.meta.id, nr.id)),
+                            text(
+                                format!("{rel} the national norm `{}/{}` (一般) without saying so; both findings are shown", q.meta.id, nr.id),
+                                format!("{}国家层面的常规标准 `{}/{}`(一般),但未声明;两项结论都会显示", rel.zh(), q.meta.id, nr.id),
+                            ),
+                            Some(text(
+                                format!("add `overrides = [\"{}/{}\"]` if the local standard replaces it", q.meta.id, nr.id),
+                                format!("如果地方标准取代了它,请加上 `overrides = [\"{}/{}\"]`", q.meta.id, nr.id),
+                            )),
                         ),
                         (_, false) => (
                             Severity::Warning,
                             Code::LayerConflict,
-                            format!("{rel} the hard national rule `{}/{}`: evaluation shows both findings", q.meta.id, nr.id),
-                            Some("the conflict is in the documents; keep both rules as written".into()),
+                            text(
+                                format!("{rel} the hard national rule `{}/{}`: evaluation shows both findings", q.meta.id, nr.id),
+                                format!("{}国家层面的刚性规则 `{}/{}`:评估时两项结论都会显示", rel.zh(), q.meta.id, nr.id),
+                            ),
+                            Some(text(
+                                "the conflict is in the documents; keep both rules as written",
+                                "冲突出自文件本身;请按原文保留两条规则",
+                            )),
                         ),
                     };
                     out.push(diag(p, r, code, sev, msg, help));

@@ -4,14 +4,14 @@
 //! not occur in the source text.
 
 use crate::date::Date;
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{text, Code, Diagnostic, Severity, Text};
 use crate::eval::{bounds_interval, cond_holds};
 use crate::field::{FieldId, Unit};
 use crate::lang::{self, Lang};
 use crate::model::*;
 use crate::num::Num;
 use crate::record::{Record, Val};
-use crate::words;
+use crate::words::{self, Side};
 use std::ops::{Add, Div, Mul, Sub};
 
 /// Lints one policy file. `source` is the text of the document it quotes, when the
@@ -31,9 +31,17 @@ pub fn lint(
 }
 
 /// The linter's checks of a compiled policy (tier overlaps and gaps, decision tables,
-/// quotes against the source), without compiling it again.
+/// readings in the wrong language, quotes against the source), without compiling it
+/// again. `Err` holds why the source could not be read, in the caller's words (the
+/// Chinese message quotes them as they are).
 pub fn check_policy(p: &Policy, source: Option<Result<&str, String>>) -> Vec<Diagnostic> {
+    check_policy_with(p, source.map(|s| s.map_err(|why| text(why.clone(), why))))
+}
+
+/// [`check_policy`] with why the source could not be read in both languages.
+pub(crate) fn check_policy_with(p: &Policy, source: Option<Result<&str, Text>>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    reading_checks(p, &mut diags);
     for r in &p.rules {
         match &r.shape {
             Shape::Tier {
@@ -50,19 +58,22 @@ pub fn check_policy(p: &Policy, source: Option<Result<&str, String>>) -> Vec<Dia
     }
     match source {
         Some(Ok(src)) => quote_checks(p, src, &mut diags),
-        Some(Err(why)) => diags.push(Diagnostic {
-            code: Code::SourceMissing,
-            severity: Severity::Error,
-            policy: Some(p.meta.id.0.clone()),
-            rule: None,
-            file: p.file.clone(),
-            line: 1,
-            column: 1,
-            message: format!("the source text `{}` cannot be read: {why}", p.meta.source),
-            help: Some(
-                "fix `source` in `[policy]`; it is a path relative to the policy file, inside its folder".into(),
+        Some(Err(why)) => diags.push(Diagnostic::new(
+            Code::SourceMissing,
+            Severity::Error,
+            Some(p.meta.id.0.clone()),
+            None,
+            &p.file,
+            Pos { line: 1, column: 1 },
+            text(
+                format!("the source text `{}` cannot be read: {}", p.meta.source, why.en),
+                format!("无法读取原文 `{}`:{}", p.meta.source, why.zh),
             ),
-        }),
+            Some(text(
+                "fix `source` in `[policy]`; it is a path relative to the policy file, inside its folder",
+                "请更正 `[policy]` 中的 `source`;它是相对于政策文件的路径,且须在该文件所在的文件夹内",
+            )),
+        )),
         None => {}
     }
     diags.sort_by_key(|d| (d.line, d.column));
@@ -85,19 +96,112 @@ fn diag(
     code: Code,
     sev: Severity,
     pos: Pos,
-    message: String,
-    help: Option<String>,
+    message: Text,
+    help: Option<Text>,
 ) -> Diagnostic {
-    Diagnostic {
+    Diagnostic::new(
         code,
-        severity: sev,
-        policy: Some(p.meta.id.0.clone()),
-        rule: Some(r.id.0.clone()),
-        file: p.file.clone(),
-        line: pos.line,
-        column: pos.column,
+        sev,
+        Some(p.meta.id.0.clone()),
+        Some(r.id.0.clone()),
+        &p.file,
+        pos,
         message,
         help,
+    )
+}
+
+/// Every bound a rule has: its own, its tiers' and their requirements', and those of
+/// its conditions and of its cases' conditions.
+fn all_bounds(r: &Rule) -> Vec<&Bound> {
+    fn conds(cs: &[Cond]) -> Vec<&Bound> {
+        cs.iter()
+            .flat_map(|c| match c {
+                Cond::Range { min, max, .. } => min.iter().chain(max.iter()).collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+    let mut out = rule_bounds(r);
+    out.extend(conds(&r.when));
+    match &r.shape {
+        Shape::Tier { tiers, .. } => {
+            for t in tiers {
+                out.extend(t.min.iter().chain(t.max.iter()));
+                out.extend(t.require.min.iter().chain(t.require.max.iter()));
+            }
+        }
+        Shape::Decision { cases, .. } => {
+            for c in cases {
+                out.extend(conds(&c.when));
+            }
+        }
+        Shape::Tally { min, max, .. } => out.extend(min.iter().chain(max.iter())),
+        _ => {}
+    }
+    out
+}
+
+/// A `reading` (Chinese) with no Chinese characters in it is probably an English reading
+/// left in the Chinese key; `reading_en` and `reading_note_en` may hold anything.
+fn reading_checks(p: &Policy, diags: &mut Vec<Diagnostic>) {
+    let english = |s: &Option<String>| s.as_deref().is_some_and(|t| !lang::has_cjk(t));
+    if english(&p.meta.reading_note) {
+        diags.push(Diagnostic::new(
+            Code::ReadingLanguage,
+            Severity::Warning,
+            Some(p.meta.id.0.clone()),
+            None,
+            &p.file,
+            p.meta.reading_note_pos,
+            text(
+                "`reading_note` is the Chinese note, but it has no Chinese characters in it: it is probably still English",
+                "`reading_note` 应为中文说明,但其中没有汉字:可能仍是英文",
+            ),
+            Some(text(
+                "move it to `reading_note_en` and write the note in Chinese in `reading_note`",
+                "请把它移到 `reading_note_en`,并在 `reading_note` 中用中文写说明",
+            )),
+        ));
+    }
+    for r in &p.rules {
+        if english(&r.reading) {
+            diags.push(diag(
+                p,
+                r,
+                Code::ReadingLanguage,
+                Severity::Warning,
+                r.pos,
+                text(
+                    "`reading` is the Chinese reading, but it has no Chinese characters in it: it is probably still English",
+                    "`reading` 应为中文解读,但其中没有汉字:可能仍是英文",
+                ),
+                Some(text(
+                    "move it to `reading_en` and write the reading in Chinese in `reading`",
+                    "请把它移到 `reading_en`,并在 `reading` 中用中文写解读",
+                )),
+            ));
+        }
+        for b in all_bounds(r) {
+            if english(&b.reading) {
+                let key = if b.side == Side::Lower { "min" } else { "max" };
+                diags.push(diag(
+                    p,
+                    r,
+                    Code::ReadingLanguage,
+                    Severity::Warning,
+                    b.pos,
+                    text(
+                        format!("the `reading` of a `{key}` bound is the Chinese reading, but it has no Chinese characters in it: it is probably still English"),
+                        format!("`{key}` 界限的 `reading` 应为中文解读,但其中没有汉字:可能仍是英文"),
+                    ),
+                    Some(text(
+                        "move it to `reading_en` and write the reading in Chinese in `reading`",
+                        "请把它移到 `reading_en`,并在 `reading` 中用中文写解读",
+                    )),
+                ));
+            }
+        }
     }
 }
 
@@ -176,6 +280,37 @@ fn describe_interval(iv: &Interval, unit: Unit) -> String {
     }
 }
 
+/// [`describe_interval`] in Chinese: `恰为5人`, `不少于600 m²且少于800 m²`.
+fn describe_interval_zh(iv: &Interval, unit: Unit) -> String {
+    let f = |n: Num| lang::num_unit(n, unit, Lang::Zh);
+    let lo = |l: Limit| {
+        format!(
+            "{}{}",
+            if l.inclusive { "不少于" } else { "多于" },
+            f(l.value)
+        )
+    };
+    let hi = |l: Limit| {
+        format!(
+            "{}{}",
+            if l.inclusive { "不超过" } else { "少于" },
+            f(l.value)
+        )
+    };
+    match (iv.min, iv.max) {
+        (Some(a), Some(b)) if a.value == b.value => format!("恰为{}", f(a.value)),
+        (Some(a), Some(b)) => format!("{}且{}", lo(a), hi(b)),
+        (Some(a), None) => lo(a),
+        (None, Some(b)) => hi(b),
+        (None, None) => "任意数值".into(),
+    }
+}
+
+/// A value in both languages: [`describe_interval`] and [`describe_interval_zh`].
+fn describe_both(iv: &Interval, unit: Unit) -> Text {
+    text(describe_interval(iv, unit), describe_interval_zh(iv, unit))
+}
+
 fn tier_checks(
     p: &Policy,
     r: &Rule,
@@ -206,7 +341,10 @@ fn tier_checks(
                     Code::TierOverlap,
                     Severity::Warning,
                     pos,
-                    format!("`{vid}` is in tiers {}", join_tiers(&hits)),
+                    text(
+                        format!("`{vid}` is in tiers {}", join_tiers(&hits)),
+                        format!("`{vid}` 同时属于第{}档", join_tiers_zh(&hits)),
+                    ),
                     None,
                 ));
             }
@@ -217,8 +355,14 @@ fn tier_checks(
                     Code::TierGap,
                     Severity::Warning,
                     r.pos,
-                    format!("no tier covers `{}` = `{vid}`", by.name()),
-                    Some("add a tier or record in `reading` why the value cannot occur".into()),
+                    text(
+                        format!("no tier covers `{}` = `{vid}`", by.name()),
+                        format!("没有任何一档覆盖 `{}` = `{vid}`", by.name()),
+                    ),
+                    Some(text(
+                        "add a tier or record in `reading` why the value cannot occur",
+                        "请增加一档,或在 `reading` 中记录该值不会出现的理由",
+                    )),
                 ));
             }
         }
@@ -249,20 +393,34 @@ fn tier_checks(
                 both.is_empty()
             };
             let mu = measure.def().unit;
+            let (da, db) = (describe_both(&ra, mu), describe_both(&rb, mu));
             let consequence = if conflict {
-                format!(
-                    "they require {} and {}: no value meets both (a contradiction)",
-                    describe_interval(&ra, mu),
-                    describe_interval(&rb, mu)
+                text(
+                    format!(
+                        "they require {} and {}: no value meets both (a contradiction)",
+                        da.en, db.en
+                    ),
+                    format!(
+                        "两档分别要求“{}”和“{}”:没有数值能同时满足(自相矛盾)",
+                        da.zh, db.zh
+                    ),
                 )
             } else if ra == rb {
-                "they require the same, so the overlap is harmless".to_string()
+                text(
+                    "they require the same, so the overlap is harmless",
+                    "两档要求相同,重叠无害",
+                )
             } else {
-                format!(
-                    "they require {} and {}: only {} meets both",
-                    describe_interval(&ra, mu),
-                    describe_interval(&rb, mu),
-                    describe_interval(&both, mu)
+                let dboth = describe_both(&both, mu);
+                text(
+                    format!(
+                        "they require {} and {}: only {} meets both",
+                        da.en, db.en, dboth.en
+                    ),
+                    format!(
+                        "两档分别要求“{}”和“{}”:只有“{}”能同时满足",
+                        da.zh, db.zh, dboth.zh
+                    ),
                 )
             };
             let resolved = overlap != Overlap::Report;
@@ -272,28 +430,47 @@ fn tier_checks(
                 Severity::Warning
             };
             let help = if resolved {
-                Some(format!("resolved by `overlap = \"{}\"`", overlap.name()))
+                Some(text(
+                    format!("resolved by `overlap = \"{}\"`", overlap.name()),
+                    format!("已由 `overlap = \"{}\"` 决定", overlap.name()),
+                ))
             } else {
-                Some("evaluation checks every tier there (pass if all are met, ambiguous if some, fail if none); record the issuer's reading with `overlap = \"upper\"` or `\"lower\"` if there is one".into())
+                Some(text(
+                    "evaluation checks every tier there (pass if all are met, ambiguous if some, fail if none); record the issuer's reading with `overlap = \"upper\"` or `\"lower\"` if there is one",
+                    "评估时在该处检查每一档(全部满足为符合,部分满足为存疑,都不满足为不符合);发文机关如有解读,请用 `overlap = \"upper\"` 或 `\"lower\"` 记录",
+                ))
             };
+            let at = describe_both(&x, by_unit);
             diags.push(diag(
                 p,
                 r,
                 Code::TierOverlap,
                 sev,
                 b.pos,
-                format!(
-                    "tiers {} (`{}`) and {} (`{}`) both apply {} {}; {consequence}",
-                    i + 1,
-                    tier_words(a),
-                    j + 1,
-                    tier_words(b),
-                    if x.min.is_some() && x.min.map(|l| l.value) == x.max.map(|l| l.value) {
-                        "at"
-                    } else {
-                        "for"
-                    },
-                    describe_interval(&x, by_unit)
+                text(
+                    format!(
+                        "tiers {} (`{}`) and {} (`{}`) both apply {} {}; {}",
+                        i + 1,
+                        tier_words(a),
+                        j + 1,
+                        tier_words(b),
+                        if x.min.is_some() && x.min.map(|l| l.value) == x.max.map(|l| l.value) {
+                            "at"
+                        } else {
+                            "for"
+                        },
+                        at.en,
+                        consequence.en
+                    ),
+                    format!(
+                        "第{}档(`{}`)与第{}档(`{}`)在{}时同时适用;{}",
+                        i + 1,
+                        tier_words(a),
+                        j + 1,
+                        tier_words(b),
+                        at.zh,
+                        consequence.zh
+                    ),
                 ),
                 help,
             ));
@@ -347,8 +524,34 @@ fn tier_checks(
         runs.push(r);
     }
     let u = |n: Num| lang::num_unit(n, by_unit, Lang::En);
+    let uzh = |n: Num| lang::num_unit(n, by_unit, Lang::Zh);
     let last_probe = probes.last().copied();
     for (a, b) in runs {
+        let lo_zh = if points.contains(&a) {
+            format!("自{}(含)起", uzh(a))
+        } else {
+            points
+                .iter()
+                .filter(|p| **p < a)
+                .max()
+                .map_or_else(|| format!("自{}起", uzh(a)), |p| format!("高于{}", uzh(*p)))
+        };
+        let hi_zh = if Some(b) == last_probe {
+            "往上".to_string()
+        } else if points.contains(&b) {
+            format!("至{}(含)", uzh(b))
+        } else {
+            points
+                .iter()
+                .filter(|p| **p > b)
+                .min()
+                .map_or_else(|| "往上".to_string(), |p| format!("低于{}", uzh(*p)))
+        };
+        let what_zh = if a == b && points.contains(&a) {
+            format!("= {}", uzh(a))
+        } else {
+            format!("{lo_zh}、{hi_zh}")
+        };
         let lo = if points.contains(&a) {
             format!("from {} (included)", u(a))
         } else {
@@ -380,8 +583,14 @@ fn tier_checks(
             Code::TierGap,
             Severity::Warning,
             r.pos,
-            format!("no tier covers `{}` {what}", by.name()),
-            Some("evaluation reports `ambiguous` (undecided) there; add the missing tier or record why it cannot occur".into()),
+            text(
+                format!("no tier covers `{}` {what}", by.name()),
+                format!("`{}` {what_zh}的值没有任何一档覆盖", by.name()),
+            ),
+            Some(text(
+                "evaluation reports `ambiguous` (undecided) there; add the missing tier or record why it cannot occur",
+                "评估时该处报告为 `ambiguous`(存疑,无法判定);请补上缺少的一档,或记录该值不会出现的理由",
+            )),
         ));
     }
 }
@@ -391,6 +600,14 @@ fn join_tiers(v: &[usize]) -> String {
         .map(|i| (i + 1).to_string())
         .collect::<Vec<_>>()
         .join(" and ")
+}
+
+/// [`join_tiers`] in Chinese: `1、2`.
+fn join_tiers_zh(v: &[usize]) -> String {
+    v.iter()
+        .map(|i| (i + 1).to_string())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// One axis of a decision table.
@@ -572,19 +789,28 @@ fn decision_checks(
         }
     }
     for g in &gaps {
-        let desc = describe_box(&axes, g);
+        let desc = describe_box(&axes, g, Lang::En);
+        let desc_zh = describe_box(&axes, g, Lang::Zh);
         diags.push(diag(
             p,
             r,
             Code::DecisionGap,
             Severity::Warning,
             r.pos,
-            format!("no case decides {desc}"),
-            Some("evaluation reports `ambiguous` (undecided) there; record how the issuer reads it, or leave it reported".into()),
+            text(
+                format!("no case decides {desc}"),
+                format!("没有任何情形对 {desc_zh} 作出决定"),
+            ),
+            Some(text(
+                "evaluation reports `ambiguous` (undecided) there; record how the issuer reads it, or leave it reported",
+                "评估时该处报告为 `ambiguous`(存疑,无法判定);请记录发文机关的解读,或保留报告",
+            )),
         ));
     }
     for (point, hits) in overlaps {
-        let desc = describe_box(&axes, &point.iter().map(|i| vec![*i]).collect::<Vec<_>>());
+        let cells = point.iter().map(|i| vec![*i]).collect::<Vec<_>>();
+        let desc = describe_box(&axes, &cells, Lang::En);
+        let desc_zh = describe_box(&axes, &cells, Lang::Zh);
         let names: Vec<String> = hits
             .iter()
             .filter_map(|h| cases.get(*h))
@@ -608,17 +834,25 @@ fn decision_checks(
             Code::DecisionOverlap,
             Severity::Warning,
             r.pos,
-            format!(
-                "cases {} decide {desc} differently ({})",
-                join_tiers(&hits),
-                names.join(" / ")
+            text(
+                format!(
+                    "cases {} decide {desc} differently ({})",
+                    join_tiers(&hits),
+                    names.join(" / ")
+                ),
+                format!(
+                    "第{}种情形对 {desc_zh} 的决定不同({})",
+                    join_tiers_zh(&hits),
+                    names.join(" / ")
+                ),
             ),
             None,
         ));
     }
 }
 
-fn describe_box(axes: &[Axis], b: &[Vec<usize>]) -> String {
+fn describe_box(axes: &[Axis], b: &[Vec<usize>], lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
     let mut parts = Vec::new();
     for (a, cells) in axes.iter().zip(b.iter()) {
         if cells.len() == a.cells.len() {
@@ -656,10 +890,10 @@ fn describe_box(axes: &[Axis], b: &[Vec<usize>]) -> String {
                     (Some(lo), Some(hi)) => {
                         let lo_txt = match lo {
                             Cell::Point(v) if !first || !v.is_zero() => {
-                                Some(format!("≥ {}", lang::num_unit(v, unit, Lang::En)))
+                                Some(format!("≥ {}", lang::num_unit(v, unit, lang)))
                             }
                             Cell::Between(Some(v), _) => {
-                                Some(format!("> {}", lang::num_unit(v, unit, Lang::En)))
+                                Some(format!("> {}", lang::num_unit(v, unit, lang)))
                             }
                             _ => None,
                         };
@@ -668,11 +902,11 @@ fn describe_box(axes: &[Axis], b: &[Vec<usize>]) -> String {
                                 if last && unit != Unit::Percent {
                                     None
                                 } else {
-                                    Some(format!("≤ {}", lang::num_unit(v, unit, Lang::En)))
+                                    Some(format!("≤ {}", lang::num_unit(v, unit, lang)))
                                 }
                             }
                             Cell::Between(_, Some(v)) => {
-                                Some(format!("< {}", lang::num_unit(v, unit, Lang::En)))
+                                Some(format!("< {}", lang::num_unit(v, unit, lang)))
                             }
                             _ => None,
                         };
@@ -681,14 +915,16 @@ fn describe_box(axes: &[Axis], b: &[Vec<usize>]) -> String {
                                 return format!(
                                     "`{}` = {}",
                                     a.field.name(),
-                                    lang::num_unit(x, unit, Lang::En)
+                                    lang::num_unit(x, unit, lang)
                                 );
                             }
                         }
                         match (lo_txt, hi_txt) {
+                            (Some(l), Some(h)) if zh => format!("`{}` {l} 且 {h}", a.field.name()),
                             (Some(l), Some(h)) => format!("`{}` {l} and {h}", a.field.name()),
                             (Some(l), None) => format!("`{}` {l}", a.field.name()),
                             (None, Some(h)) => format!("`{}` {h}", a.field.name()),
+                            (None, None) if zh => format!("任意 `{}`", a.field.name()),
                             (None, None) => format!("any `{}`", a.field.name()),
                         }
                     }
@@ -696,12 +932,12 @@ fn describe_box(axes: &[Axis], b: &[Vec<usize>]) -> String {
                 }
             })
             .collect();
-        parts.push(texts.join(" or "));
+        parts.push(texts.join(if zh { " 或 " } else { " or " }));
     }
     if parts.is_empty() {
-        "any case".into()
+        if zh { "任何情形" } else { "any case" }.into()
     } else {
-        parts.join(", ")
+        parts.join(if zh { "," } else { ", " })
     }
 }
 
@@ -719,7 +955,7 @@ pub fn quote_found(quote: &str, source: &str) -> bool {
 }
 
 fn quote_checks(p: &Policy, source: &str, diags: &mut Vec<Diagnostic>) {
-    let mut check = |rule: Option<&Rule>, quote: &str, pos: Pos, what: &str| {
+    let mut check = |rule: Option<&Rule>, quote: &str, pos: Pos, what: Text| {
         if quote_found(quote, source) {
             return;
         }
@@ -736,43 +972,56 @@ fn quote_checks(p: &Policy, source: &str, diags: &mut Vec<Diagnostic>) {
         let help = if good > 0 {
             let ok: String = chars.iter().take(good).collect();
             let rest: String = chars.iter().skip(good).take(12).collect();
-            Some(format!("the text matches up to `{ok}` and differs from `{rest}`; copy the sentence exactly (traditional characters stay traditional)"))
+            text(
+                format!("the text matches up to `{ok}` and differs from `{rest}`; copy the sentence exactly (traditional characters stay traditional)"),
+                format!("原文一致到 `{ok}` 为止,从 `{rest}` 起不同;请逐字照抄原句(繁体字保持繁体)"),
+            )
         } else {
-            Some("copy the sentence exactly from the source; cut with `…`".into())
+            text(
+                "copy the sentence exactly from the source; cut with `…`",
+                "请从原文逐字照抄句子;可用 `…` 截断",
+            )
         };
-        diags.push(Diagnostic {
-            code: Code::QuoteNotFound,
-            severity: Severity::Error,
-            policy: Some(p.meta.id.0.clone()),
-            rule: rule.map(|r| r.id.0.clone()),
-            file: p.file.clone(),
-            line: pos.line,
-            column: pos.column,
-            message: format!("the {what} does not occur in `{}`", p.meta.source),
-            help,
-        });
+        diags.push(Diagnostic::new(
+            Code::QuoteNotFound,
+            Severity::Error,
+            Some(p.meta.id.0.clone()),
+            rule.map(|r| r.id.0.clone()),
+            &p.file,
+            pos,
+            text(
+                format!("the {} does not occur in `{}`", what.en, p.meta.source),
+                format!("{}不在 `{}` 中", what.zh, p.meta.source),
+            ),
+            Some(help),
+        ));
     };
     for r in &p.rules {
-        check(Some(r), &r.quote, r.quote_pos, "quote");
+        check(Some(r), &r.quote, r.quote_pos, text("quote", "引文"));
         match &r.shape {
             Shape::Tier { tiers, .. } => {
                 for t in tiers {
                     if let Some(q) = &t.quote {
-                        check(Some(r), q, t.pos, "tier's quote");
+                        check(Some(r), q, t.pos, text("tier's quote", "该档的引文"));
                     }
                 }
             }
             Shape::Decision { cases, .. } => {
                 for c in cases {
                     if let Some(q) = &c.quote {
-                        check(Some(r), q, c.pos, "case's quote");
+                        check(Some(r), q, c.pos, text("case's quote", "该情形的引文"));
                     }
                 }
             }
             Shape::Money(m) => {
                 for c in &m.components {
                     if let Some(q) = &c.quote {
-                        check(Some(r), q, r.pos, "component's quote");
+                        check(
+                            Some(r),
+                            q,
+                            r.pos,
+                            text("component's quote", "该组成部分的引文"),
+                        );
                     }
                 }
             }
@@ -782,7 +1031,7 @@ fn quote_checks(p: &Policy, source: &str, diags: &mut Vec<Diagnostic>) {
             if let Value::Dated(s) = &b.value {
                 for st in &s.steps {
                     if let Some(q) = &st.quote {
-                        check(Some(r), q, r.pos, "step's quote");
+                        check(Some(r), q, r.pos, text("step's quote", "该年度值的引文"));
                     }
                 }
             }
@@ -793,7 +1042,10 @@ fn quote_checks(p: &Policy, source: &str, diags: &mut Vec<Diagnostic>) {
             None,
             &nc.quote,
             nc.quote_pos,
-            &format!("quote of not-checkable clause {}", nc.clause),
+            text(
+                format!("quote of not-checkable clause {}", nc.clause),
+                format!("不检查条款 {} 的引文", nc.clause),
+            ),
         );
     }
     let _ = words::simplify;

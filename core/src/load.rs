@@ -95,6 +95,52 @@ pub enum SourceError {
     },
 }
 
+impl SourceError {
+    /// What went wrong, in Chinese (the [`fmt::Display`](std::fmt::Display) says it in
+    /// English). What the system said about a failed read is quoted as it said it.
+    pub fn message_zh(&self) -> String {
+        match self {
+            SourceError::NotAllowed { path, why } => {
+                let why_zh = match *why {
+                    "it is empty" => "路径为空",
+                    "an absolute path; give a path relative to the policy file's folder" => {
+                        "这是绝对路径;请给出相对于政策文件所在文件夹的路径"
+                    }
+                    "it goes up with `..`; keep the source inside the policy file's folder" => {
+                        "路径用 `..` 向上跳出;原文须放在政策文件所在的文件夹内"
+                    }
+                    "it is a link that leads outside the policy file's folder" => {
+                        "这是指向政策文件所在文件夹之外的链接"
+                    }
+                    _ => "路径不符合要求",
+                };
+                format!("不允许使用 `{path}`:{why_zh}")
+            }
+            SourceError::NotFound { path, looked } => {
+                format!("`{path}` 不存在(查找位置:`{looked}`)")
+            }
+            SourceError::NotAFile { path } => format!("`{path}` 不是普通文件"),
+            SourceError::TooLarge { path, limit } => {
+                format!("`{path}` 大于 {limit} 字节")
+            }
+            SourceError::NotText { path } => format!("`{path}` 不是 UTF-8 文本"),
+            SourceError::NotGiven { path, given } => {
+                if given.is_empty() {
+                    format!("所给的原文中没有 `{path}`")
+                } else {
+                    format!("所给的原文中没有 `{path}`(已给出:{})", given.join(", "))
+                }
+            }
+            SourceError::Io { path, message } => format!("无法读取 `{path}`:{message}"),
+        }
+    }
+
+    /// The message in both languages, for a diagnostic.
+    fn text(&self) -> crate::diag::Text {
+        crate::diag::text(self.to_string(), self.message_zh())
+    }
+}
+
 /// Reads the source text a policy quotes.
 pub trait SourceResolver {
     /// The text of `source` (as written in the policy's `[policy] source`), for the policy
@@ -311,12 +357,10 @@ pub fn lint(texts: &[PolicyText], resolver: &dyn SourceResolver) -> Vec<Diagnost
     for t in texts {
         let (p, mut d) = crate::compile::compile(&t.text, &t.name);
         if let Some(p) = p {
-            let src = resolver
-                .resolve(&t.name, &p.meta.source)
-                .map_err(|e| e.to_string());
-            d.extend(crate::lint::check_policy(
+            let src = resolver.resolve(&t.name, &p.meta.source);
+            d.extend(crate::lint::check_policy_with(
                 &p,
-                Some(src.as_deref().map_err(Clone::clone)),
+                Some(src.as_deref().map_err(SourceError::text)),
             ));
             compiled.push(p);
         }
@@ -384,7 +428,7 @@ struct Candidate {
     policy: Policy,
     bundled: bool,
     /// The source text, once read (bundled or resolved).
-    source: Option<Result<String, String>>,
+    source: Option<Result<String, SourceError>>,
 }
 
 /// Loads policies: the bundled ids and the user's texts, each preceded by the policies it
@@ -411,11 +455,7 @@ pub fn load(req: &Request, resolver: &dyn SourceResolver) -> Result<Loaded, Erro
                 });
             }
             let source = if req.lint || !p.meta.source.is_empty() {
-                Some(
-                    resolver
-                        .resolve(&t.name, &p.meta.source)
-                        .map_err(|e| e.to_string()),
-                )
+                Some(resolver.resolve(&t.name, &p.meta.source))
             } else {
                 None
             };
@@ -459,8 +499,8 @@ pub fn load(req: &Request, resolver: &dyn SourceResolver) -> Result<Loaded, Erro
             let src = c
                 .source
                 .as_ref()
-                .map(|r| r.as_deref().map_err(Clone::clone));
-            diagnostics.extend(crate::lint::check_policy(&c.policy, src));
+                .map(|r| r.as_deref().map_err(SourceError::text));
+            diagnostics.extend(crate::lint::check_policy_with(&c.policy, src));
         }
     }
     let mut policies = Vec::with_capacity(chosen.len());

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::field::{FieldId, Subject, Unit};
+use crate::lang::Lang;
 use crate::money::Remainder;
 use crate::num::Num;
 use crate::words::{Reading, Side, Strength};
@@ -158,7 +159,13 @@ pub struct Meta {
     pub source_lines: Option<String>,
     pub source_note: Option<String>,
     pub boundary_reading: Reading,
+    /// Why the boundary reading was chosen, in Chinese (see [`Meta::reading_note_in`]).
     pub reading_note: Option<String>,
+    /// The same in English.
+    pub reading_note_en: Option<String>,
+    /// Where `reading_note` is written (for the linter).
+    #[serde(skip)]
+    pub reading_note_pos: Pos,
     pub overlap: Overlap,
     /// Community kinds (indices into the `kind` field's values) the document governs;
     /// `None` means every kind.
@@ -172,7 +179,27 @@ pub struct Meta {
     pub notes: Option<String>,
 }
 
+/// A text given in Chinese, in English or in both, in the language asked for: the other
+/// language's text when that one is missing (a reading is better shown in the other
+/// language than not at all).
+pub fn text_in<'a>(lang: Lang, zh: Option<&'a str>, en: Option<&'a str>) -> Option<&'a str> {
+    match lang {
+        Lang::Zh => zh.or(en),
+        Lang::En => en.or(zh),
+    }
+}
+
 impl Meta {
+    /// Why the boundary reading was chosen, in a language (the other language's note
+    /// when this one has none).
+    pub fn reading_note_in(&self, lang: Lang) -> Option<&str> {
+        text_in(
+            lang,
+            self.reading_note.as_deref(),
+            self.reading_note_en.as_deref(),
+        )
+    }
+
     /// Whether the document is in force on a date (drafts never are).
     pub fn in_force_on(&self, d: Date) -> bool {
         if matches!(self.status, DocStatus::Draft) {
@@ -279,12 +306,20 @@ pub struct Bound {
     pub word: String,
     pub side: Side,
     pub inclusive: bool,
-    /// Why the word is read this way, when not by the lexicon.
+    /// Why the word is read this way, when not by the lexicon (in Chinese).
     pub reading: Option<String>,
+    /// The same in English.
+    pub reading_en: Option<String>,
     pub pos: Pos,
 }
 
 impl Bound {
+    /// Why the word is read this way, in a language (the other language's reading when
+    /// this one has none).
+    pub fn reading_in(&self, lang: Lang) -> Option<&str> {
+        text_in(lang, self.reading.as_deref(), self.reading_en.as_deref())
+    }
+
     /// The bound's number on a date.
     pub fn value_at(&self, d: Date) -> Option<Num> {
         match &self.value {
@@ -673,7 +708,10 @@ pub struct Rule {
     pub strength: Strength,
     pub word: String,
     pub quote: String,
+    /// How the text is read, in Chinese (see [`Rule::reading_in`]).
     pub reading: Option<String>,
+    /// The same in English.
+    pub reading_en: Option<String>,
     pub when: Vec<Cond>,
     /// Rules of `builds_on` policies this rule replaces (policy id, rule id).
     pub overrides: Vec<(PolicyId, RuleId)>,
@@ -681,6 +719,14 @@ pub struct Rule {
     pub shape: Shape,
     pub pos: Pos,
     pub quote_pos: Pos,
+}
+
+impl Rule {
+    /// How the text is read, in a language: `reading` (Chinese) or `reading_en`, the
+    /// other one when the language asked for has none.
+    pub fn reading_in(&self, lang: Lang) -> Option<&str> {
+        text_in(lang, self.reading.as_deref(), self.reading_en.as_deref())
+    }
 }
 
 /// A clause accounted for without a rule.

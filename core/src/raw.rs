@@ -62,7 +62,10 @@ pub struct RawMeta {
     pub source_lines: Option<String>,
     pub source_note: Option<String>,
     pub boundary_reading: Option<Spanned<String>>,
-    pub reading_note: Option<String>,
+    /// Why the boundary reading was chosen, in Chinese.
+    pub reading_note: Option<Spanned<String>>,
+    /// The same in English.
+    pub reading_note_en: Option<String>,
     pub overlap: Option<Spanned<String>>,
     pub applies_to: Option<Spanned<Vec<String>>>,
     /// Ids of the policies this one builds on (the national layer).
@@ -80,8 +83,10 @@ pub struct RawBound {
     pub word: Spanned<String>,
     /// Overrides the lexicon's reading of the word; give `reading` to say why.
     pub inclusive: Option<bool>,
-    /// Why the word is read the way it is, when it is not the default.
+    /// Why the word is read the way it is, when it is not the default (in Chinese).
     pub reading: Option<String>,
+    /// The same in English.
+    pub reading_en: Option<String>,
 }
 
 /// `[[rule]]`: one checkable statement. Which keys are allowed depends on `kind`.
@@ -98,7 +103,10 @@ pub struct RawRule {
     pub strength: Spanned<String>,
     pub word: Spanned<String>,
     pub quote: Spanned<String>,
+    /// How the text is read, in Chinese.
     pub reading: Option<String>,
+    /// The same in English.
+    pub reading_en: Option<String>,
     pub when: Option<Spanned<toml::Table>>,
     /// `policy/rule` references to rules of a `builds_on` policy that this rule replaces.
     pub overrides: Option<Spanned<Vec<String>>>,

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::field::{self, FieldId, Subject, Unit};
+use crate::lang::Lang;
 use crate::num::Num;
 
 /// The largest number a field takes (10¹²): far above any real community, and small
@@ -58,13 +59,147 @@ impl Default for Record {
     }
 }
 
-/// Why a value cannot be stored in a field.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a value cannot be stored in a field: the text as written (trimmed) and what is
+/// wrong with it. [`fmt::Display`](std::fmt::Display) says it in English,
+/// [`ValueError::message_in`] in either language.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ValueError {
-    /// The text is not of the field's form.
-    #[error("{0}")]
-    Form(String),
+    /// A yes/no field holds something else.
+    NotYesNo { text: String },
+    /// A category field holds a word that is none of its values.
+    UnknownValue { text: String, field: FieldId },
+    /// A share that does not parse.
+    NotAShare { text: String },
+    /// A share of 1 or more without a sign, in a column not headed `(%)`: 60 % or 6000 %?
+    AmbiguousShare { text: String },
+    /// A share below zero.
+    NegativeShare { text: String },
+    /// A share above 100 %.
+    ShareAbove100 { text: String, field: FieldId },
+    /// A number below zero.
+    Negative { text: String, field: FieldId },
+    /// A number above [`MAX_VALUE`].
+    TooLarge { text: String, field: FieldId },
+    /// A fraction where only whole numbers make sense.
+    NotWhole { text: String, field: FieldId },
+    /// Not a number; `grouping` when it looks like one with badly grouped thousands.
+    NotANumber { text: String, grouping: bool },
+    /// More decimal places than shequ keeps exactly.
+    TooManyDecimals { text: String },
 }
+
+impl ValueError {
+    /// The text at fault, as written (trimmed).
+    pub fn text(&self) -> &str {
+        match self {
+            ValueError::NotYesNo { text }
+            | ValueError::UnknownValue { text, .. }
+            | ValueError::NotAShare { text }
+            | ValueError::AmbiguousShare { text }
+            | ValueError::NegativeShare { text }
+            | ValueError::ShareAbove100 { text, .. }
+            | ValueError::Negative { text, .. }
+            | ValueError::TooLarge { text, .. }
+            | ValueError::NotWhole { text, .. }
+            | ValueError::NotANumber { text, .. }
+            | ValueError::TooManyDecimals { text } => text,
+        }
+    }
+
+    /// What is wrong and what to write instead, in a language.
+    pub fn message_in(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            ValueError::NotYesNo { text: t } if zh => {
+                format!("`{t}` 不是“是/否”;请写 是/否、yes/no、true/false 或 1/0")
+            }
+            ValueError::NotYesNo { text: t } => {
+                format!("`{t}` is not yes or no; write 是/否, yes/no, true/false or 1/0")
+            }
+            ValueError::UnknownValue { text: t, field } => {
+                let values = field.def().values.iter();
+                if zh {
+                    let known: Vec<String> = values
+                        .map(|(id, words)| format!("{} ({id})", words.join("/")))
+                        .collect();
+                    format!("`{t}` 不是可识别的取值;请使用以下之一:{}", known.join(", "))
+                } else {
+                    let known: Vec<String> = values
+                        .map(|(id, words)| format!("{id} ({})", words.join("/")))
+                        .collect();
+                    format!("`{t}` is not a known value; use one of: {}", known.join(", "))
+                }
+            }
+            ValueError::NotAShare { text: t } if zh => {
+                format!("`{t}` 不是比例;请写成 60% 或 0.6")
+            }
+            ValueError::NotAShare { text: t } => format!("`{t}` is not a share; write 60% or 0.6"),
+            ValueError::AmbiguousShare { text: t } if zh => format!(
+                "`{t}` 作为比例有歧义;请写成 `{t}%`、小于 1 的小数(如 0.6),或在列名中注明 `(%)`"
+            ),
+            ValueError::AmbiguousShare { text: t } => format!(
+                "`{t}` is ambiguous as a share; write `{t}%`, a fraction below 1 such as 0.6, or head the column `(%)`"
+            ),
+            ValueError::NegativeShare { text: t } if zh => format!("`{t}` 是负数;比例不能为负"),
+            ValueError::NegativeShare { text: t } => {
+                format!("`{t}` is negative; a share cannot be negative")
+            }
+            ValueError::ShareAbove100 { text: t, field } if zh => {
+                format!("`{t}` 超过了 100 %;{}不可能超过 100 %", field.def().zh)
+            }
+            ValueError::ShareAbove100 { text: t, field } => {
+                format!("`{t}` is more than 100 %; {} cannot be", field.def().en)
+            }
+            ValueError::Negative { text: t, field } if zh => {
+                format!("`{t}` 是负数;{}不能为负", field.def().zh)
+            }
+            ValueError::Negative { text: t, field } => {
+                format!("`{t}` is negative; {} cannot be negative", field.def().en)
+            }
+            ValueError::TooLarge { text: t, field } if zh => format!(
+                "`{t}` 对{}而言过大(超过 10¹²);请检查单位",
+                field.def().zh
+            ),
+            ValueError::TooLarge { text: t, field } => format!(
+                "`{t}` is too large for {} (more than 10¹²); check the unit",
+                field.def().en
+            ),
+            ValueError::NotWhole { text: t, field } if zh => {
+                format!("`{t}` 不是整数;{}须为整数", field.def().zh)
+            }
+            ValueError::NotWhole { text: t, field } => format!(
+                "`{t}` is not a whole number; {} are counted in whole units",
+                field.def().en
+            ),
+            ValueError::NotANumber { text: t, grouping: false } if zh => {
+                format!("`{t}` 不是数字(请写阿拉伯数字,如 1234 或 1234.5)")
+            }
+            ValueError::NotANumber { text: t, grouping: false } => {
+                format!("`{t}` is not a number (write digits, e.g. 1234 or 1234.5)")
+            }
+            ValueError::NotANumber { text: t, grouping: true } if zh => format!(
+                "`{t}` 不是数字(请写阿拉伯数字,如 1234 或 1234.5;千位分隔符只能每三位一组)"
+            ),
+            ValueError::NotANumber { text: t, grouping: true } => format!(
+                "`{t}` is not a number (write digits, e.g. 1234 or 1234.5; thousands separators only in groups of three)"
+            ),
+            ValueError::TooManyDecimals { text: t } if zh => format!(
+                "`{t}` 的小数位数超过 shequ 能精确保留的位数(最多 12 位);请四舍五入"
+            ),
+            ValueError::TooManyDecimals { text: t } => format!(
+                "`{t}` has more decimal places than shequ keeps exactly (at most 12); round it"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message_in(Lang::En))
+    }
+}
+
+impl std::error::Error for ValueError {}
 
 impl Record {
     /// An empty record: every field missing.
@@ -196,79 +331,62 @@ impl Record {
             return Ok(None);
         }
         let def = f.def();
-        let too_large = || {
-            ValueError::Form(format!(
-                "`{t}` is too large for {} (more than 10¹²); check the unit",
-                def.en
-            ))
-        };
+        let text = || t.to_string();
         match def.unit {
             Unit::Text => Ok(Some(Val::Text(t.to_string()))),
             Unit::Flag => match t.to_lowercase().as_str() {
                 "是" | "yes" | "y" | "true" | "1" | "新建" => Ok(Some(Val::Flag(true))),
                 "否" | "no" | "n" | "false" | "0" => Ok(Some(Val::Flag(false))),
-                _ => Err(ValueError::Form(format!(
-                    "`{t}` is not yes or no; write 是/否, yes/no, true/false or 1/0"
-                ))),
+                _ => Err(ValueError::NotYesNo { text: text() }),
             },
             Unit::Category => match field::category_index(f, t) {
                 Some(i) => Ok(Some(Val::Cat(i))),
-                None => {
-                    let known: Vec<String> = def
-                        .values
-                        .iter()
-                        .map(|(id, zh)| format!("{id} ({})", zh.join("/")))
-                        .collect();
-                    Err(ValueError::Form(format!(
-                        "`{t}` is not a known value; use one of: {}",
-                        known.join(", ")
-                    )))
-                }
+                None => Err(ValueError::UnknownValue {
+                    text: text(),
+                    field: f,
+                }),
             },
             Unit::Percent => {
                 let has_sign = t.ends_with('%') || t.ends_with('％') || t.ends_with('‰');
-                let n = Num::parse(t).ok_or_else(|| {
-                    ValueError::Form(format!("`{t}` is not a share; write 60% or 0.6"))
-                })?;
+                let n = Num::parse(t).ok_or_else(|| ValueError::NotAShare { text: text() })?;
                 let n = if percent_points && !has_sign {
                     n / Num::int(100)
                 } else {
                     n
                 };
                 if !has_sign && !percent_points && n >= Num::int(1) {
-                    return Err(ValueError::Form(format!(
-                        "`{t}` is ambiguous as a share; write `{t}%`, a fraction below 1 such as 0.6, or head the column `(%)`"
-                    )));
+                    return Err(ValueError::AmbiguousShare { text: text() });
                 }
                 if n.is_negative() {
-                    return Err(ValueError::Form(format!(
-                        "`{t}` is negative; a share cannot be negative"
-                    )));
+                    return Err(ValueError::NegativeShare { text: text() });
                 }
                 if n > Num::int(1) {
-                    return Err(ValueError::Form(format!(
-                        "`{t}` is more than 100 %; {} cannot be",
-                        def.en
-                    )));
+                    return Err(ValueError::ShareAbove100 {
+                        text: text(),
+                        field: f,
+                    });
                 }
                 Ok(Some(Val::Num(n)))
             }
             _ => {
-                let n = Num::parse(t).ok_or_else(|| not_a_number(t, def.en))?;
+                let n = Num::parse(t).ok_or_else(|| not_a_number(t, f))?;
                 if n.is_negative() {
-                    return Err(ValueError::Form(format!(
-                        "`{t}` is negative; {} cannot be negative",
-                        def.en
-                    )));
+                    return Err(ValueError::Negative {
+                        text: text(),
+                        field: f,
+                    });
                 }
                 if n > Num::int(MAX_VALUE) {
-                    return Err(too_large());
+                    return Err(ValueError::TooLarge {
+                        text: text(),
+                        field: f,
+                    });
                 }
                 if def.whole && !n.is_integer() {
-                    return Err(ValueError::Form(format!(
-                        "`{t}` is not a whole number; {} are counted in whole units",
-                        def.en
-                    )));
+                    return Err(ValueError::NotWhole {
+                        text: text(),
+                        field: f,
+                    });
                 }
                 Ok(Some(Val::Num(n)))
             }
@@ -278,7 +396,8 @@ impl Record {
 
 /// Why a text that does not parse as a number is refused, in the user's terms: a number
 /// too large or with too many decimals for exact arithmetic is said to be so.
-fn not_a_number(t: &str, what: &str) -> ValueError {
+fn not_a_number(t: &str, field: FieldId) -> ValueError {
+    let text = t.to_string();
     let body = t.trim_start_matches(['-', '+']);
     let numeric = !body.is_empty()
         && body
@@ -289,9 +408,10 @@ fn not_a_number(t: &str, what: &str) -> ValueError {
             .next()
             .is_some_and(|c| c.is_ascii_digit() || c == '.');
     if !numeric {
-        return ValueError::Form(format!(
-            "`{t}` is not a number (write digits, e.g. 1234 or 1234.5)"
-        ));
+        return ValueError::NotANumber {
+            text,
+            grouping: false,
+        };
     }
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
     let int_digits = int.chars().filter(char::is_ascii_digit).count();
@@ -300,17 +420,14 @@ fn not_a_number(t: &str, what: &str) -> ValueError {
         .and_then(|(_, e)| e.parse::<i32>().ok())
         .is_some_and(|e| e > 0);
     if int_digits > 12 || exp_large {
-        ValueError::Form(format!(
-            "`{t}` is too large for {what} (more than 10¹²); check the unit"
-        ))
+        ValueError::TooLarge { text, field }
     } else if frac.chars().filter(char::is_ascii_digit).count() > 12 || body.contains(['e', 'E']) {
-        ValueError::Form(format!(
-            "`{t}` has more decimal places than shequ keeps exactly (at most 12); round it"
-        ))
+        ValueError::TooManyDecimals { text }
     } else {
-        ValueError::Form(format!(
-            "`{t}` is not a number (write digits, e.g. 1234 or 1234.5; thousands separators only in groups of three)"
-        ))
+        ValueError::NotANumber {
+            text,
+            grouping: true,
+        }
     }
 }
 

@@ -914,3 +914,85 @@ fn frames_are_the_reports_findings_as_columns() {
         frames::NumLayout::Text
     );
 }
+
+/// Readings are written like titles: `reading` in Chinese, `reading_en` in English, each
+/// shown in its language and standing in for the other when that one is missing.
+#[test]
+fn readings_come_in_chinese_and_english_like_titles() {
+    let text = format!(
+        "{HEAD}reading_note = \"按民法典第一千二百五十九条解读\"\nreading_note_en = \"read per 民法典 art. 1259\"\n{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nreading = \"“不少于”包括本数\"\nreading_en = \"不少于 includes the number\"\nmin = {{ value = 5, word = \"\", inclusive = true, reading_en = \"at least 5\" }}\n"
+    );
+    let (p, d) = compile::compile(&text, "t.toml");
+    assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+    let p = p.expect("compiles");
+    let r = p.rule("r").expect("rule");
+    assert_eq!(r.reading_in(Lang::Zh), Some("“不少于”包括本数"));
+    assert_eq!(r.reading_in(Lang::En), Some("不少于 includes the number"));
+    let shequ::model::Shape::Range { min: Some(b), .. } = &r.shape else {
+        panic!("a minimum");
+    };
+    // a bound with no word may give its reading in English only
+    assert_eq!(b.reading_in(Lang::En), Some("at least 5"));
+    assert_eq!(b.reading_in(Lang::Zh), Some("at least 5"));
+    assert_eq!(
+        p.meta.reading_note_in(Lang::Zh),
+        Some("按民法典第一千二百五十九条解读")
+    );
+    assert_eq!(
+        p.meta.reading_note_in(Lang::En),
+        Some("read per 民法典 art. 1259")
+    );
+    let zh = shequ::lang::explain_target(std::slice::from_ref(&p), "test/r", Lang::Zh)
+        .expect("explained");
+    let en = shequ::lang::explain_target(std::slice::from_ref(&p), "test/r", Lang::En)
+        .expect("explained");
+    assert!(zh.contains("解读: “不少于”包括本数"), "{zh}");
+    assert!(en.contains("reading: 不少于 includes the number"), "{en}");
+    // only one language given: it is shown in both
+    let only_en = text.replace("reading = \"“不少于”包括本数\"\n", "");
+    let p = compile::compile(&only_en, "t.toml").0.expect("compiles");
+    let r = p.rule("r").expect("rule");
+    assert_eq!(r.reading_in(Lang::Zh), Some("不少于 includes the number"));
+    // `reading_en` is a key of every kind, and the schema says so
+    assert!(compile::COMMON_KEYS.contains(&"reading_en"));
+}
+
+/// A Chinese `reading` (of a rule, of a bound, or `reading_note`) with no Chinese
+/// characters in it is a warning: it is probably an English reading left in the Chinese
+/// key. English in `reading_en` is what that key is for.
+#[test]
+fn a_chinese_reading_without_chinese_is_linted() {
+    let body = format!(
+        "reading_note = \"read per art. 1259\"\n{RULE}kind = \"minimum\"\nmeasure = \"workers\"\nreading = \"the floor only\"\nmin = {{ value = 5, word = \"\", inclusive = true, reading = \"at least 5\" }}\n"
+    );
+    let (p, d) = lint::lint(&format!("{HEAD}{body}"), "t.toml", None);
+    assert!(p.is_some());
+    let found: Vec<(u32, &str)> = d
+        .iter()
+        .filter(|x| x.code == Code::ReadingLanguage)
+        .map(|x| (x.line, x.message.as_str()))
+        .collect();
+    assert_eq!(found.len(), 3, "{d:?}");
+    assert!(d
+        .iter()
+        .filter(|x| x.code == Code::ReadingLanguage)
+        .all(|x| x.severity == shequ::Severity::Warning && !x.is_error()));
+    assert_eq!(found[0].0, 9, "reading_note is where it is written");
+    assert!(found[1].1.starts_with("`reading` is the Chinese reading"));
+    assert!(found[2].1.contains("`min` bound"));
+    // moved to the English keys, or written in Chinese, nothing is said
+    let fixed = body
+        .replace("reading_note = ", "reading_note_en = ")
+        .replace(
+            "reading = \"the floor only\"",
+            "reading_en = \"the floor only\"",
+        )
+        .replace("reading = \"at least 5\"", "reading = \"至少5人\"");
+    let (_, d) = lint::lint(&format!("{HEAD}{fixed}"), "t.toml", None);
+    assert!(d.iter().all(|x| x.code != Code::ReadingLanguage), "{d:?}");
+    // the bundled policies have their readings in Chinese
+    for (f, t) in bundled::FILES {
+        let (_, d) = lint::lint(t, f, None);
+        assert!(d.iter().all(|x| x.code != Code::ReadingLanguage), "{f}");
+    }
+}

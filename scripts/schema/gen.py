@@ -296,18 +296,19 @@ defs["overlap"] = {
     "enum": OVERLAPS,
 }
 defs["bound"] = {
-    "description": "A bound: a number and the source word that bounds it. Known words (traditional characters are accepted too): " + " ".join(BOUNDARY_WORDS) + ". The word is checked by the compiler and linter; an empty word needs `inclusive` and `reading`.",
+    "description": "A bound: a number and the source word that bounds it. Known words (traditional characters are accepted too): " + " ".join(BOUNDARY_WORDS) + ". The word is checked by the compiler and linter; an empty word needs `inclusive` and `reading` (or `reading_en`).",
     "type": "object",
     "properties": {
         "value": {**ref("number"), "description": "The number; left out in a dated bound, which takes its value from `steps`/`growth`."},
         "word": {"type": "string", "description": "The source's boundary word, e.g. 以上 (inclusive floor), 超过 (exclusive floor), 以下, 不满, or a range mark such as 至 or ~; empty when the text has none."},
         "inclusive": {"type": "boolean", "description": "Whether the number itself is allowed, overriding the lexicon's reading of `word` (say why in `reading`)."},
-        "reading": {"type": "string", "description": "Why the bound is read the way it is, when that is not the lexicon's default or the text has no word."},
+        "reading": {"type": "string", "description": "Why the bound is read the way it is, when that is not the lexicon's default or the text has no word, in Chinese (the linter warns when it has no Chinese characters)."},
+        "reading_en": {"type": "string", "description": "The same reading in English (shown with `--lang en`); either language may stand alone, and each is shown in place of the other when that one is missing."},
     },
     "required": ["word"],
     "additionalProperties": False,
     "if": {"properties": {"word": {"pattern": r"^\s*$"}}},
-    "then": {"required": ["inclusive", "reading"]},
+    "then": {"required": ["inclusive"], "anyOf": [{"required": ["reading"]}, {"required": ["reading_en"]}]},
 }
 defs["fixedBound"] = {
     "description": "A bound with its own `value`.",
@@ -472,9 +473,10 @@ rule_props = {
     "title_en": {"type": "string", "description": "A short title in English."},
     "subject": ref("subject"),
     "strength": ref("strength"),
-    "word": {"type": "string", "description": "The strength word of the source sentence as written (e.g. 应, 一般, 必须); empty when it has none, and then `reading` says how the strength was chosen."},
+    "word": {"type": "string", "description": "The strength word of the source sentence as written (e.g. 应, 一般, 必须); empty when it has none, and then `reading` (or `reading_en`) says how the strength was chosen."},
     "quote": {"type": "string", "description": "The source sentence the rule encodes, copied exactly (it may be cut with …); the linter finds it in the source text."},
-    "reading": {"type": "string", "description": "How the text is read where it needs interpretation (a missing word, a boundary, a scope)."},
+    "reading": {"type": "string", "description": "How the text is read where it needs interpretation (a missing word, a boundary, a scope), in Chinese (`shequ explain` and `--lang zh` show it; the linter warns when it has no Chinese characters)."},
+    "reading_en": {"type": "string", "description": "The same reading in English (shown with `--lang en`); either language may stand alone, and each is shown in place of the other when that one is missing."},
     "when": {**ref("conditions"), "description": "Conditions on record fields, all of which must hold for the rule to apply."},
     "overrides": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$"}, "description": "`policy/rule` references to rules of a `builds_on` policy that this rule replaces. Honoured when it tightens the national rule or the national rule is only a norm (一般); otherwise both findings are shown and the linter reports a layer conflict."},
     "measure": {**ref("fieldId"), "description": "The field the rule constrains; for `decision`, the category field that holds the outcome."},
@@ -663,7 +665,7 @@ def kind_rule(kind):
 
 
 defs["rule"] = {
-    "description": "A `[[rule]]`: one checkable statement of the document. The keys allowed besides the common ones (id, clause, location, kind, title, title_en, subject, strength, word, quote, reading, when) depend on `kind`.",
+    "description": "A `[[rule]]`: one checkable statement of the document. The keys allowed besides the common ones (id, clause, location, kind, title, title_en, subject, strength, word, quote, reading, reading_en, when) depend on `kind`.",
     "type": "object",
     "properties": rule_props,
     "required": RULE_REQUIRED,
@@ -717,7 +719,8 @@ defs["policy"] = {
         "source_lines": {"type": "string", "description": "Where the source text was taken from, e.g. a line range of a larger file."},
         "source_note": {"type": "string", "description": "What the source is and what is uncertain about it (issuer, date, title)."},
         "boundary_reading": {"enum": READINGS, "description": "How the document's 以上/以下 are read: " + paren_desc(READING_DESC, READINGS) + "."},
-        "reading_note": {"type": "string", "description": "Why the boundary reading was chosen and what follows from it."},
+        "reading_note": {"type": "string", "description": "Why the boundary reading was chosen and what follows from it, in Chinese (the linter warns when it has no Chinese characters)."},
+        "reading_note_en": {"type": "string", "description": "The same note in English."},
         "overlap": {**ref("overlap"), "description": "A document-wide reading of values that fall in two tiers: `report` (the default), `upper` or `lower` (see a tier rule's `overlap`)."},
         "applies_to": {"type": "array", "items": value_ref("kind"), "description": "The community kinds the document governs (values of the `kind` field: " + category_desc("kind") + "); without it, every kind."},
         "builds_on": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, "description": "Ids of the policies this one builds on (the national layer); they are evaluated with it, first."},

@@ -11,6 +11,38 @@ use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE}
 
 use super::TextEncoding;
 
+/// Bytes that are not valid text in the encoding being read: what the reader of the
+/// stream sees as an [`io::Error`] of kind `InvalidData`.
+#[derive(Debug)]
+pub(super) struct Malformed {
+    /// Byte offset of the first bad byte.
+    pub at: u64,
+    /// The encoding's name (`gb18030`, `utf-16le` …).
+    pub encoding: &'static str,
+}
+
+impl Malformed {
+    /// The message in Chinese.
+    pub(super) fn message_zh(&self) -> String {
+        format!(
+            "偏移量 {} 处的字节不是有效的 {} 文本;文件混用了多种编码,或不是文本文件(请重新另存为 CSV UTF-8)",
+            self.at, self.encoding
+        )
+    }
+}
+
+impl std::fmt::Display for Malformed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the bytes at offset {} are not valid {} text; the file mixes encodings or is not text (save it again as CSV UTF-8)",
+            self.at, self.encoding
+        )
+    }
+}
+
+impl std::error::Error for Malformed {}
+
 /// How much of the stream is looked at to tell the encoding.
 const SNIFF: usize = 64 * 1024;
 
@@ -150,10 +182,10 @@ impl Decoding<'_> {
                     let at = self.offset.saturating_sub(u64::from(bad));
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidData,
-                        format!(
-                            "the bytes at offset {at} are not valid {} text; the file mixes encodings or is not text (save it again as CSV UTF-8)",
-                            self.enc.name()
-                        ),
+                        Malformed {
+                            at,
+                            encoding: self.enc.name(),
+                        },
                     ));
                 }
             }

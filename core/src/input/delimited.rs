@@ -6,7 +6,8 @@ use std::io::Read;
 use std::rc::Rc;
 
 use super::table::RowSource;
-use super::{detail, InputError};
+use super::{detail, io_zh, InputError};
+use crate::diag::text as tx;
 
 pub(super) struct CsvSource<'a> {
     rdr: csv::Reader<Counting<'a>>,
@@ -109,6 +110,15 @@ impl<'a> CsvSource<'a> {
     }
 }
 
+/// Why the CSV reader stopped, in Chinese: a read error as [`io_zh`] says it, anything
+/// else with the reader's own words.
+fn csv_zh(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => io_zh(io),
+        _ => format!("CSV 解析错误(读取程序提示:{e})"),
+    }
+}
+
 impl RowSource for CsvSource<'_> {
     fn advance(&mut self) -> Result<Option<usize>, InputError> {
         match self.rdr.read_byte_record(&mut self.rec) {
@@ -127,7 +137,10 @@ impl RowSource for CsvSource<'_> {
                     line,
                     1,
                     "io",
-                    format!("cannot read the row: {e}"),
+                    tx(
+                        format!("cannot read the row: {e}"),
+                        format!("无法读取该行:{}", csv_zh(&e)),
+                    ),
                     None,
                 )))
             }

@@ -15,6 +15,7 @@ use calamine::{Data, DataRef, Dimensions, Reader as _, SheetVisible};
 
 use super::table::{header_found, Origin, RowSource};
 use super::{detail, Format, InputError, SheetChoice};
+use crate::diag::{text as tx, Text};
 
 type Bytes = Cursor<Vec<u8>>;
 
@@ -66,7 +67,7 @@ pub(super) fn sniff(bytes: &[u8]) -> Option<Format> {
     None
 }
 
-fn err(file: &str, code: &'static str, message: String, help: Option<String>) -> InputError {
+fn err(file: &str, code: &'static str, message: Text, help: Option<Text>) -> InputError {
     InputError::one(detail(file, 1, 1, code, message, help))
 }
 
@@ -79,8 +80,14 @@ fn open(bytes: Vec<u8>, format: Format, file: &str) -> Result<Book, InputError> 
         return Err(err(
             file,
             "format",
-            "the file is a web page (HTML) saved under a spreadsheet name, not a workbook".into(),
-            Some("open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)".into()),
+            tx(
+                "the file is a web page (HTML) saved under a spreadsheet name, not a workbook",
+                "该文件是以电子表格文件名保存的网页(HTML),不是工作簿",
+            ),
+            Some(tx(
+                "open it in Excel or WPS and save it as .xlsx (or as CSV UTF-8)",
+                "请用 Excel 或 WPS 打开,另存为 .xlsx(或 CSV UTF-8)",
+            )),
         ));
     }
     let cursor = Cursor::new(bytes);
@@ -88,8 +95,14 @@ fn open(bytes: Vec<u8>, format: Format, file: &str) -> Result<Book, InputError> 
         err(
             file,
             "format",
-            format!("cannot open the workbook as {}: {e}", format.name()),
-            Some("check that the file is a spreadsheet saved by Excel, WPS or LibreOffice (and not password-protected)".into()),
+            tx(
+                format!("cannot open the workbook as {}: {e}", format.name()),
+                format!("无法按 {} 格式打开工作簿(读取程序提示:{e})", format.name()),
+            ),
+            Some(tx(
+                "check that the file is a spreadsheet saved by Excel, WPS or LibreOffice (and not password-protected)",
+                "请确认该文件是由 Excel、WPS 或 LibreOffice 保存的电子表格(且没有设置密码)",
+            )),
         )
     };
     Ok(match format {
@@ -341,8 +354,14 @@ impl SheetSource {
                     return Err(err(
                         file,
                         "sheet",
-                        format!("the workbook has no sheet named `{n}`"),
-                        Some(format!("its sheets are {}", listed())),
+                        tx(
+                            format!("the workbook has no sheet named `{n}`"),
+                            format!("工作簿中没有名为 `{n}` 的工作表"),
+                        ),
+                        Some(tx(
+                            format!("its sheets are {}", listed()),
+                            format!("其中的工作表为:{}", listed()),
+                        )),
                     ))
                 }
             },
@@ -352,12 +371,18 @@ impl SheetSource {
                     return Err(err(
                         file,
                         "sheet",
-                        format!(
-                            "the workbook has {} sheet(s), so there is no sheet {}",
-                            names.len(),
-                            i + 1
+                        tx(
+                            format!(
+                                "the workbook has {} sheet(s), so there is no sheet {}",
+                                names.len(),
+                                i + 1
+                            ),
+                            format!("工作簿只有 {} 张工作表,没有第 {} 张", names.len(), i + 1),
                         ),
-                        Some(format!("its sheets are {}", listed())),
+                        Some(tx(
+                            format!("its sheets are {}", listed()),
+                            format!("其中的工作表为:{}", listed()),
+                        )),
                     ))
                 }
             },
@@ -382,7 +407,7 @@ impl SheetSource {
                         return Err(err(
                             file,
                             "empty",
-                            "the workbook has no sheets".into(),
+                            tx("the workbook has no sheets", "工作簿中没有工作表"),
                             None,
                         ))
                     }
@@ -399,7 +424,10 @@ impl SheetSource {
                     return Err(err(
                         file,
                         "format",
-                        format!("cannot read sheet `{sheet}`: {e}"),
+                        tx(
+                            format!("cannot read sheet `{sheet}`: {e}"),
+                            format!("无法读取工作表 `{sheet}`(读取程序提示:{e})"),
+                        ),
                         None,
                     ))
                 }
@@ -495,7 +523,10 @@ impl RowSource for SheetSource {
                 return Err(err(
                     &self.file,
                     "format",
-                    format!("cannot read the sheet: {e}"),
+                    tx(
+                        format!("cannot read the sheet: {e}"),
+                        format!("无法读取工作表(读取程序提示:{e})"),
+                    ),
                     None,
                 ))
             }

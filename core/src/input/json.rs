@@ -13,8 +13,10 @@ use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::{
-    detail, map_header, put_cell, put_flag, Column, InputError, Next, Row, MAX_JSON_BYTES,
+    detail, io_zh, map_header, put_cell, put_flag, Column, HeaderProblem, InputError, Next, Row,
+    MAX_JSON_BYTES,
 };
+use crate::diag::{text as tx, Text};
 
 /// serde_json's messages end with " at line L column C"; the reader says where itself.
 fn bare_message(e: &serde_json::Error) -> String {
@@ -23,6 +25,46 @@ fn bare_message(e: &serde_json::Error) -> String {
         Some(i) => s.get(..i).unwrap_or(&s).to_string(),
         None => s,
     }
+}
+
+/// serde_json's message (as [`bare_message`] gives it) in Chinese.
+fn json_zh(bare: &str) -> String {
+    let zh = match bare {
+        "EOF while parsing a list" => "解析数组时文件意外结束",
+        "EOF while parsing an object" => "解析对象时文件意外结束",
+        "EOF while parsing a string" => "解析字符串时文件意外结束",
+        "EOF while parsing a value" => "解析值时文件意外结束",
+        "expected `:`" => "此处应为 `:`",
+        "expected `,` or `]`" => "此处应为 `,` 或 `]`",
+        "expected `,` or `}`" => "此处应为 `,` 或 `}`",
+        "expected ident" => "此处应为 true、false 或 null",
+        "expected value" => "此处应为一个值",
+        "expected `\"`" => "此处应为 `\"`",
+        "invalid escape" => "无效的转义序列",
+        "invalid number" => "无效的数字",
+        "number out of range" => "数字超出范围",
+        "invalid unicode code point" => "无效的 Unicode 码位",
+        "control character (\\u0000-\\u001F) found while parsing a string" => {
+            "字符串中有控制字符(\\u0000-\\u001F)"
+        }
+        "key must be a string" => "键必须是字符串",
+        "lone leading surrogate in hex escape" => "十六进制转义中有孤立的代理项",
+        "trailing comma" => "多余的结尾逗号",
+        "trailing characters" => "JSON 值之后还有多余的字符",
+        "unexpected end of hex escape" => "十六进制转义意外结束",
+        "recursion limit exceeded" => "嵌套层数超过上限",
+        _ => return format!("JSON 解析错误(读取程序提示:{bare})"),
+    };
+    zh.to_string()
+}
+
+/// Not valid JSON, in both languages.
+fn not_json(e: &serde_json::Error) -> Text {
+    let bare = bare_message(e);
+    tx(
+        format!("not valid JSON: {bare}"),
+        format!("不是有效的 JSON:{}", json_zh(&bare)),
+    )
 }
 
 /// The keys of one record, in order, with their values as written.
@@ -53,12 +95,12 @@ impl<'de> serde::Deserialize<'de> for Entries<'de> {
 struct Keys {
     index: HashMap<String, usize>,
     /// Keys that cannot be used, with the problem (reported on every record that has them).
-    bad: HashMap<String, super::Problem>,
+    bad: HashMap<String, HeaderProblem>,
 }
 
 impl Keys {
     /// The column of a key, registering it on first sight.
-    fn column(&mut self, key: &str, columns: &mut Vec<Column>) -> Result<usize, super::Problem> {
+    fn column(&mut self, key: &str, columns: &mut Vec<Column>) -> Result<usize, HeaderProblem> {
         if let Some(i) = self.index.get(key) {
             return Ok(*i);
         }
@@ -84,7 +126,7 @@ impl Keys {
     }
 }
 
-fn row_error(row: &mut Row, file: &str, code: &'static str, message: String, help: Option<String>) {
+fn row_error(row: &mut Row, file: &str, code: &'static str, message: Text, help: Option<Text>) {
     row.errors
         .push(detail(file, row.line, 1, code, message, help));
 }
@@ -106,9 +148,9 @@ fn fill_row(
         Ok(e) => e,
         Err(e) => {
             let msg = if e.is_data() {
-                "the record is not a JSON object".to_string()
+                tx("the record is not a JSON object", "该记录不是 JSON 对象")
             } else {
-                format!("not valid JSON: {}", bare_message(&e))
+                not_json(&e)
             };
             row.errors.push(detail(
                 file,
@@ -133,8 +175,14 @@ fn fill_row(
                 row.line,
                 1,
                 "duplicate_key",
-                format!("key `{k}` is given twice in this record"),
-                Some("keep one of them; JSON readers silently keep only one".into()),
+                tx(
+                    format!("key `{k}` is given twice in this record"),
+                    format!("该记录中键 `{k}` 出现了两次"),
+                ),
+                Some(tx(
+                    "keep one of them; JSON readers silently keep only one",
+                    "请只保留一个;JSON 读取程序会悄悄只保留其中一个",
+                )),
             );
             d.field = Some(k.clone());
             row.errors.push(d);
@@ -142,10 +190,8 @@ fn fill_row(
         }
         let ci = match keys.column(k, columns) {
             Ok(i) => i,
-            Err((code, m, help)) => {
-                let mut d = detail(file, row.line, 1, code, m, help);
-                d.field = Some(k.clone());
-                row.errors.push(d);
+            Err(p) => {
+                row.errors.push(p.at(file, row.line, 1, k));
                 continue;
             }
         };
@@ -158,8 +204,11 @@ fn fill_row(
                     row.line,
                     1,
                     "duplicate_key",
-                    format!("keys `{prev}` and `{k}` both give `{}`", f.name()),
-                    Some("keep one of them".into()),
+                    tx(
+                        format!("keys `{prev}` and `{k}` both give `{}`", f.name()),
+                        format!("键 `{prev}` 和 `{k}` 都对应 `{}`", f.name()),
+                    ),
+                    Some(tx("keep one of them", "请只保留其中一个")),
                 );
                 d.field = Some(k.clone());
                 row.errors.push(d);
@@ -171,7 +220,11 @@ fn fill_row(
         match raw.as_bytes().first() {
             Some(b'"') => match serde_json::from_str::<String>(raw) {
                 Ok(s) => put_cell(row, col, &s, file, 1),
-                Err(e) => row_error(row, file, "syntax", bare_message(&e), None),
+                Err(e) => {
+                    let bare = bare_message(&e);
+                    let zh = format!("JSON 字符串无效:{}", json_zh(&bare));
+                    row_error(row, file, "syntax", tx(bare, zh), None);
+                }
             },
             Some(b'n') => {}
             Some(b't' | b'f') => {
@@ -186,9 +239,15 @@ fn fill_row(
                     row.line,
                     1,
                     "value",
-                    format!(
-                        "`{k}` must be a number, text, true/false or null, not {}",
-                        raw.chars().take(40).collect::<String>()
+                    tx(
+                        format!(
+                            "`{k}` must be a number, text, true/false or null, not {}",
+                            raw.chars().take(40).collect::<String>()
+                        ),
+                        format!(
+                            "`{k}` 必须是数字、文本、true/false 或 null,而不是 {}",
+                            raw.chars().take(40).collect::<String>()
+                        ),
                     ),
                     None,
                 );
@@ -276,7 +335,17 @@ impl JsonRecords {
         src.take(u64::try_from(MAX_JSON_BYTES).unwrap_or(u64::MAX) + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| {
-                InputError::one(detail(file, 1, 1, "io", format!("cannot read: {e}"), None))
+                InputError::one(detail(
+                    file,
+                    1,
+                    1,
+                    "io",
+                    tx(
+                        format!("cannot read: {e}"),
+                        format!("无法读取:{}", io_zh(&e)),
+                    ),
+                    None,
+                ))
             })?;
         if bytes.len() > MAX_JSON_BYTES {
             return Err(InputError::one(detail(
@@ -284,14 +353,17 @@ impl JsonRecords {
                 1,
                 1,
                 "io",
-                format!(
-                    "the JSON roster is larger than {} MiB",
-                    MAX_JSON_BYTES >> 20
+                tx(
+                    format!(
+                        "the JSON roster is larger than {} MiB",
+                        MAX_JSON_BYTES >> 20
+                    ),
+                    format!("JSON 名册大于 {} MiB", MAX_JSON_BYTES >> 20),
                 ),
-                Some(
-                    "write it as JSON Lines (one object per line), which is read as a stream"
-                        .into(),
-                ),
+                Some(tx(
+                    "write it as JSON Lines (one object per line), which is read as a stream",
+                    "请改写为 JSON Lines(每行一个对象),它可以流式读取",
+                )),
             )));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
@@ -305,8 +377,11 @@ impl JsonRecords {
                 line,
                 1,
                 "encoding",
-                "the file is not UTF-8 text".into(),
-                Some("JSON is UTF-8; save it as UTF-8".into()),
+                tx("the file is not UTF-8 text", "文件不是 UTF-8 文本"),
+                Some(tx(
+                    "JSON is UTF-8; save it as UTF-8",
+                    "JSON 须为 UTF-8;请另存为 UTF-8",
+                )),
             ))
         })?;
         let text = match text.strip_prefix('\u{feff}') {
@@ -319,8 +394,11 @@ impl JsonRecords {
                 1,
                 1,
                 "empty",
-                "the file is empty".into(),
-                Some("give an array of objects, one per community".into()),
+                tx("the file is empty", "文件是空的"),
+                Some(tx(
+                    "give an array of objects, one per community",
+                    "请给出对象数组,每个社区一个对象",
+                )),
             )));
         }
         // the whole text must be JSON: a syntax error is reported where it is
@@ -330,7 +408,7 @@ impl JsonRecords {
                 e.line(),
                 e.column(),
                 "syntax",
-                format!("not valid JSON: {}", bare_message(&e)),
+                not_json(&e),
                 None,
             )));
         }
@@ -380,7 +458,10 @@ impl JsonRecords {
                             line,
                             1,
                             "syntax",
-                            "`communities` must be an array of objects".into(),
+                            tx(
+                                "`communities` must be an array of objects",
+                                "`communities` 必须是对象数组",
+                            ),
                             None,
                         ));
                     } else {
@@ -389,8 +470,14 @@ impl JsonRecords {
                             line,
                             1,
                             "unknown_header",
-                            format!("the roster object has a key `{key}`; only `communities` is read"),
-                            Some("put the records in `communities` and remove other keys (or write a plain array)".into()),
+                            tx(
+                                format!("the roster object has a key `{key}`; only `communities` is read"),
+                                format!("名册对象中有键 `{key}`;只读取 `communities`"),
+                            ),
+                            Some(tx(
+                                "put the records in `communities` and remove other keys (or write a plain array)",
+                                "请把记录放在 `communities` 中并删去其他键(或直接写成数组)",
+                            )),
                         ));
                     }
                     i = vend;
@@ -406,7 +493,10 @@ impl JsonRecords {
                             1,
                             1,
                             "syntax",
-                            "a JSON roster is an array of objects, or an object with a `communities` array".into(),
+                            tx(
+                                "a JSON roster is an array of objects, or an object with a `communities` array",
+                                "JSON 名册应为对象数组,或带有 `communities` 数组的对象",
+                            ),
                             None,
                         )))
                     }
@@ -418,7 +508,10 @@ impl JsonRecords {
                     1,
                     1,
                     "syntax",
-                    "a JSON roster is an array of objects".into(),
+                    tx(
+                        "a JSON roster is an array of objects",
+                        "JSON 名册应为对象数组",
+                    ),
                     None,
                 )))
             }
@@ -472,11 +565,20 @@ impl JsonRecords {
                 self.line,
                 1,
                 "not_an_object",
-                format!(
-                    "the record is not an object but `{}`",
-                    slice.chars().take(40).collect::<String>()
+                tx(
+                    format!(
+                        "the record is not an object but `{}`",
+                        slice.chars().take(40).collect::<String>()
+                    ),
+                    format!(
+                        "该记录不是对象,而是 `{}`",
+                        slice.chars().take(40).collect::<String>()
+                    ),
                 ),
-                Some("give one object per community: {\"社区名称\": \"…\", \"户数\": 2000}".into()),
+                Some(tx(
+                    "give one object per community: {\"社区名称\": \"…\", \"户数\": 2000}",
+                    "请每个社区给出一个对象:{\"社区名称\": \"…\", \"户数\": 2000}",
+                )),
             )),
             None => {}
         }
@@ -513,9 +615,18 @@ impl<'a> JsonLines<'a> {
             self.buf.clear();
             let n = self.src.read_line(&mut self.buf).map_err(|e| {
                 let (code, msg) = if e.kind() == std::io::ErrorKind::InvalidData {
-                    ("encoding", "the file is not UTF-8 text".to_string())
+                    (
+                        "encoding",
+                        tx("the file is not UTF-8 text", "文件不是 UTF-8 文本"),
+                    )
                 } else {
-                    ("io", format!("cannot read: {e}"))
+                    (
+                        "io",
+                        tx(
+                            format!("cannot read: {e}"),
+                            format!("无法读取:{}", io_zh(&e)),
+                        ),
+                    )
                 };
                 InputError::one(detail(file, self.line + 1, 1, code, msg, None))
             })?;
@@ -539,7 +650,10 @@ impl<'a> JsonLines<'a> {
                     self.line,
                     1,
                     "not_an_object",
-                    "each line must be a JSON object".into(),
+                    tx(
+                        "each line must be a JSON object",
+                        "每一行都必须是 JSON 对象",
+                    ),
                     None,
                 ));
                 return Ok(Some(Next::Row));

@@ -26,7 +26,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::diag::{text, Text};
 use crate::field::{self, FieldId};
+use crate::lang::Lang;
 use crate::record::{Record, Val};
 
 /// The largest input text a JSON roster may be (JSON is held as text while its records
@@ -77,19 +79,54 @@ pub struct InputErrorDetail {
     pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
+    /// The message in Chinese.
+    pub message_zh: String,
+    /// The help in Chinese.
+    pub help_zh: Option<String>,
+}
+
+impl InputErrorDetail {
+    /// The message in a language.
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.message_zh,
+            Lang::En => &self.message,
+        }
+    }
+
+    /// The help in a language.
+    pub fn help_in(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Zh => self.help_zh.as_deref(),
+            Lang::En => self.help.as_deref(),
+        }
+    }
+
+    /// The problem as [`std::fmt::Display`] writes it, in a language:
+    /// `file:line:column: message`, then `  help: …` (in Chinese `  提示: …`) when there is
+    /// something to do. In English it is exactly the `Display`.
+    pub fn display_in(&self, lang: Lang) -> String {
+        let mut s = format!(
+            "{}:{}:{}: {}",
+            self.file,
+            self.line,
+            self.column,
+            self.message_in(lang)
+        );
+        if let Some(h) = self.help_in(lang) {
+            s.push_str(match lang {
+                Lang::Zh => "\n  提示: ",
+                Lang::En => "\n  help: ",
+            });
+            s.push_str(h);
+        }
+        s
+    }
 }
 
 impl std::fmt::Display for InputErrorDetail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
-        if let Some(h) = &self.help {
-            write!(f, "\n  help: {h}")?;
-        }
-        Ok(())
+        f.write_str(&self.display_in(Lang::En))
     }
 }
 
@@ -107,20 +144,31 @@ impl InputError {
     pub fn details(&self) -> &[InputErrorDetail] {
         &self.0
     }
+
+    /// Every problem as [`std::fmt::Display`] writes them, in a language: one
+    /// [`InputErrorDetail::display_in`] after another, and how many there are when there
+    /// are several (`3 problems in all`, `共 3 处问题`).
+    pub fn display_in(&self, lang: Lang) -> String {
+        let mut s = String::new();
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            s.push_str(&d.display_in(lang));
+        }
+        if self.0.len() > 1 {
+            s.push_str(&match lang {
+                Lang::Zh => format!("\n共 {} 处问题", self.0.len()),
+                Lang::En => format!("\n{} problems in all", self.0.len()),
+            });
+        }
+        s
+    }
 }
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{d}")?;
-        }
-        if self.0.len() > 1 {
-            write!(f, "\n{} problems in all", self.0.len())?;
-        }
-        Ok(())
+        f.write_str(&self.display_in(Lang::En))
     }
 }
 
@@ -143,6 +191,8 @@ impl std::ops::Deref for InputError {
                 code: "io",
                 message: "no detail".into(),
                 help: None,
+                message_zh: "没有详细信息".into(),
+                help_zh: None,
             }),
         }
     }
@@ -595,32 +645,20 @@ impl<'a> Reader<'a> {
     ) -> Result<Box<dyn Read + 'a>, InputError> {
         let mut src = std::io::BufReader::with_capacity(64 * 1024, src);
         let head = std::io::BufRead::fill_buf(&mut src).map_err(|e| self.io_error(&e))?;
-        if let Some(wb) = workbook_magic(head) {
+        if let Some((wb, wb_zh, ext)) = workbook_magic(head) {
+            let format = self.format.name().to_uppercase();
             return Err(InputError::one(detail(
                 &self.file,
                 1,
                 1,
                 "format",
-                format!(
-                    "the file is {wb}, not {} text",
-                    self.format.name().to_uppercase()
+                text(
+                    format!("the file is {wb}, not {format} text"),
+                    format!("该文件是{wb_zh},不是 {format} 文本"),
                 ),
-                Some(format!(
-                    "name it `.{}` or pass `--input-format {}`",
-                    if wb.contains("OpenDocument") {
-                        "ods"
-                    } else if wb.contains("97") {
-                        "xls"
-                    } else {
-                        "xlsx"
-                    },
-                    if wb.contains("OpenDocument") {
-                        "ods"
-                    } else if wb.contains("97") {
-                        "xls"
-                    } else {
-                        "xlsx"
-                    }
+                Some(text(
+                    format!("name it `.{ext}` or pass `--input-format {ext}`"),
+                    format!("请把文件名改为 `.{ext}`,或使用 `--input-format {ext}`"),
                 )),
             )));
         }
@@ -640,11 +678,14 @@ impl<'a> Reader<'a> {
                     1,
                     1,
                     "encoding",
-                    format!("this build of shequ reads UTF-8 only, not {}", e.name()),
-                    Some(
-                        "convert the file to UTF-8, or use a build with the `encodings` feature"
-                            .into(),
+                    text(
+                        format!("this build of shequ reads UTF-8 only, not {}", e.name()),
+                        format!("此版本的 shequ 只读取 UTF-8,不读取 {}", e.name()),
                     ),
+                    Some(text(
+                        "convert the file to UTF-8, or use a build with the `encodings` feature",
+                        "请把文件转换为 UTF-8,或使用带 `encodings` 功能的版本",
+                    )),
                 ))),
             }
             self.encoding = Some(if head.starts_with(b"\xEF\xBB\xBF") {
@@ -662,7 +703,10 @@ impl<'a> Reader<'a> {
             1,
             1,
             "io",
-            format!("cannot read the input: {e}"),
+            text(
+                format!("cannot read the input: {e}"),
+                format!("无法读取输入:{}", io_zh(e)),
+            ),
             None,
         ))
     }
@@ -683,11 +727,17 @@ impl<'a> Reader<'a> {
                 1,
                 1,
                 "too_large",
-                format!(
-                    "the workbook is larger than {} MiB",
-                    MAX_WORKBOOK_BYTES >> 20
+                text(
+                    format!(
+                        "the workbook is larger than {} MiB",
+                        MAX_WORKBOOK_BYTES >> 20
+                    ),
+                    format!("工作簿大于 {} MiB", MAX_WORKBOOK_BYTES >> 20),
                 ),
-                Some("save the sheet as CSV, which is read as a stream".into()),
+                Some(text(
+                    "save the sheet as CSV, which is read as a stream",
+                    "请把工作表另存为 CSV(CSV 可以流式读取)",
+                )),
             )));
         }
         if bytes.is_empty() {
@@ -696,7 +746,7 @@ impl<'a> Reader<'a> {
                 1,
                 1,
                 "empty",
-                "the file is empty".into(),
+                text("the file is empty", "文件是空的"),
                 None,
             )));
         }
@@ -722,8 +772,14 @@ impl<'a> Reader<'a> {
             1,
             1,
             "format",
-            format!("this build of shequ does not read {} workbooks", self.format.name()),
-            Some("save the sheet as CSV UTF-8, or use a build with the `excel` feature (the command and the Python package have it)".into()),
+            text(
+                format!("this build of shequ does not read {} workbooks", self.format.name()),
+                format!("此版本的 shequ 不读取 {} 工作簿", self.format.name()),
+            ),
+            Some(text(
+                "save the sheet as CSV UTF-8, or use a build with the `excel` feature (the command and the Python package have it)",
+                "请把工作表另存为 CSV UTF-8,或使用带 `excel` 功能的版本(命令行程序和 Python 包都带有该功能)",
+            )),
         )))
     }
 
@@ -827,8 +883,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// What a workbook's first bytes say it is, if they do.
-fn workbook_magic(head: &[u8]) -> Option<&'static str> {
+/// What a workbook's first bytes say it is, if they do: in English, in Chinese, and the
+/// extension it should have.
+fn workbook_magic(head: &[u8]) -> Option<(&'static str, &'static str, &'static str)> {
     if head.starts_with(b"PK\x03\x04") {
         let ods = head
             .get(..200)
@@ -836,43 +893,89 @@ fn workbook_magic(head: &[u8]) -> Option<&'static str> {
             .windows(11)
             .any(|w| w == b"opendocumen");
         return Some(if ods {
-            "an OpenDocument spreadsheet (.ods)"
+            (
+                "an OpenDocument spreadsheet (.ods)",
+                " OpenDocument 电子表格(.ods)",
+                "ods",
+            )
         } else {
-            "an Excel workbook (.xlsx)"
+            ("an Excel workbook (.xlsx)", " Excel 工作簿(.xlsx)", "xlsx")
         });
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Some("an Excel 97-2003 workbook (.xls)");
+        return Some((
+            "an Excel 97-2003 workbook (.xls)",
+            " Excel 97-2003 工作簿(.xls)",
+            "xls",
+        ));
     }
     None
+}
+
+/// Why reading failed, in Chinese: what the decoder found (bytes not valid in the
+/// encoding), or the kind of failure with what the system said about it.
+pub(crate) fn io_zh(e: &std::io::Error) -> String {
+    #[cfg(feature = "encodings")]
+    if let Some(m) = e
+        .get_ref()
+        .and_then(|x| x.downcast_ref::<decode::Malformed>())
+    {
+        return m.message_zh();
+    }
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "文件不存在",
+        K::PermissionDenied => "没有读取权限",
+        K::InvalidData => "数据无效",
+        K::UnexpectedEof => "文件意外结束",
+        K::Interrupted => "读取被中断",
+        K::IsADirectory => "这是一个文件夹",
+        K::OutOfMemory => "内存不足",
+        _ => "读取失败",
+    };
+    format!("{what}(系统提示:{e})")
 }
 
 fn no_rows(file: &str, format: Format) -> InputErrorDetail {
     let (message, help) = match format {
         Format::Csv | Format::Tsv | Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => (
-            "the file has a header row but no data rows",
-            "add one row per community",
+            text(
+                "the file has a header row but no data rows",
+                "文件有表头行,但没有数据行",
+            ),
+            text("add one row per community", "请每个社区填写一行"),
         ),
         Format::Json => (
-            "the JSON roster has no records",
-            "give an array of objects, one per community",
+            text("the JSON roster has no records", "JSON 名册中没有记录"),
+            text(
+                "give an array of objects, one per community",
+                "请给出对象数组,每个社区一个对象",
+            ),
         ),
         Format::JsonLines => (
-            "the JSON Lines file has no records",
-            "write one JSON object per line",
+            text(
+                "the JSON Lines file has no records",
+                "JSON Lines 文件中没有记录",
+            ),
+            text("write one JSON object per line", "请每行写一个 JSON 对象"),
         ),
     };
-    detail(file, 1, 1, "no_rows", message.into(), Some(help.into()))
+    detail(file, 1, 1, "no_rows", message, Some(help))
 }
 
+/// A problem in a roster, its message and help in English and in Chinese.
 fn detail(
     file: &str,
     line: usize,
     column: usize,
     code: &'static str,
-    message: String,
-    help: Option<String>,
+    message: Text,
+    help: Option<Text>,
 ) -> InputErrorDetail {
+    let (help, help_zh) = match help {
+        Some(h) => (Some(h.en), Some(h.zh)),
+        None => (None, None),
+    };
     InputErrorDetail {
         file: file.to_string(),
         line,
@@ -881,8 +984,10 @@ fn detail(
         record: None,
         value: None,
         code,
-        message,
+        message: message.en,
         help,
+        message_zh: message.zh,
+        help_zh,
     }
 }
 
@@ -1048,15 +1153,37 @@ pub type Mapped = Option<(FieldId, bool)>;
 /// A code, a message and its help line.
 pub type Problem = (&'static str, String, Option<String>);
 
+/// Why a header cannot be used: a code, and a message and help in both languages.
+#[derive(Clone, Debug)]
+pub(crate) struct HeaderProblem {
+    pub code: &'static str,
+    pub message: Text,
+    pub help: Option<Text>,
+}
+
+impl HeaderProblem {
+    /// The problem at a place in the input, naming the header.
+    fn at(self, file: &str, line: usize, column: usize, header: &str) -> InputErrorDetail {
+        let mut d = detail(file, line, column, self.code, self.message, self.help);
+        d.field = Some(header.to_string());
+        d
+    }
+}
+
 /// What a column's header means: a field (and whether its shares are in percent
 /// points), `None` for a pass-through column, or why it cannot be used (a code, a message
 /// and a help line): the reading every surface shares.
 pub fn classify_header(h: &str) -> Result<Mapped, Problem> {
-    map_header(h.trim(), "column")
+    map_header(h.trim(), "column").map_err(|p| (p.code, p.message.en, p.help.map(|x| x.en)))
 }
 
-/// Maps a header (`what` is "header" or "key", for messages).
-fn map_header(h: &str, what: &str) -> Result<Mapped, Problem> {
+/// Maps a header (`what` is "header", "key" or "column", for messages).
+fn map_header(h: &str, what: &str) -> Result<Mapped, HeaderProblem> {
+    let what_zh = match what {
+        "key" => "键",
+        "header" => "表头",
+        _ => "列",
+    };
     match field::resolve_header(h) {
         field::Header::Field {
             field,
@@ -1064,11 +1191,19 @@ fn map_header(h: &str, what: &str) -> Result<Mapped, Problem> {
         } => return Ok(Some((field, percent_points))),
         field::Header::WrongUnit { field, unit } => {
             let units = field::unit_words(field.def().unit);
-            return Err((
-                "wrong_unit",
-                format!("{what} `{h}` names `{}` in `{unit}`, but it is measured in {}", field.name(), units.first().copied().unwrap_or("its own unit")),
-                Some(format!("convert the values to {} and write the {what} as `{}`, or give it a name that is not a field", units.first().copied().unwrap_or("the field's unit"), field.def().zh)),
-            ));
+            let first = units.first().copied();
+            let zh = field.def().zh;
+            return Err(HeaderProblem {
+                code: "wrong_unit",
+                message: text(
+                    format!("{what} `{h}` names `{}` in `{unit}`, but it is measured in {}", field.name(), first.unwrap_or("its own unit")),
+                    format!("{what_zh} `{h}` 以 `{unit}` 为单位表示 `{}`,但该字段以 {} 计", field.name(), first.unwrap_or("其自身的单位")),
+                ),
+                help: Some(text(
+                    format!("convert the values to {} and write the {what} as `{zh}`, or give it a name that is not a field", first.unwrap_or("the field's unit")),
+                    format!("请把数值换算为 {},并把{what_zh}写成 `{zh}`;或改成不是字段名的名称", first.unwrap_or("该字段的单位")),
+                )),
+            });
         }
         field::Header::Ambiguous(a) => {
             let names: Vec<String> = a
@@ -1077,28 +1212,52 @@ fn map_header(h: &str, what: &str) -> Result<Mapped, Problem> {
                 .filter_map(|c| field::by_id(c))
                 .map(|f| format!("`{}` ({})", f.def().zh, f.name()))
                 .collect();
-            return Err((
-                "ambiguous_header",
-                format!("{what} `{h}` could mean {}: {}", names.join(" or "), a.note),
-                Some(format!(
-                    "rename the {what} to the field it holds ({}), or to something that is not a field's name if it is none of them",
-                    names.join(", ")
+            let names_zh: Vec<String> = a
+                .candidates
+                .iter()
+                .filter_map(|c| field::by_id(c))
+                .map(|f| format!("`{}`({})", f.def().zh, f.name()))
+                .collect();
+            return Err(HeaderProblem {
+                code: "ambiguous_header",
+                message: text(
+                    format!("{what} `{h}` could mean {}: {}", names.join(" or "), a.note),
+                    format!("{what_zh} `{h}` 可能指 {}:{}", names_zh.join(" 或 "), a.note_zh),
+                ),
+                help: Some(text(
+                    format!(
+                        "rename the {what} to the field it holds ({}), or to something that is not a field's name if it is none of them",
+                        names.join(", ")
+                    ),
+                    format!(
+                        "请把{what_zh}改名为它实际对应的字段({});如果都不是,请改成不是字段名的名称",
+                        names_zh.join("、")
+                    ),
                 )),
-            ));
+            });
         }
         field::Header::Other => {}
     }
-    let (rename, thing) = if what == "key" {
-        ("rename the key", "key")
+    let (rename, thing, thing_zh) = if what == "key" {
+        ("rename the key", "key", "键")
     } else {
-        ("rename the column", "column")
+        ("rename the column", "column", "列")
     };
     match field::suggest(h) {
-        Some(s) => Err((
-            "unknown_header",
-            format!("{what} `{h}` is not a known field, but looks like `{s}` ({})", field::by_id(s).map_or("", |f| f.def().zh)),
-            Some(format!("{rename} to `{s}`, or to something that does not resemble a field if it is your own {thing}")),
-        )),
+        Some(s) => {
+            let zh = field::by_id(s).map_or("", |f| f.def().zh);
+            Err(HeaderProblem {
+                code: "unknown_header",
+                message: text(
+                    format!("{what} `{h}` is not a known field, but looks like `{s}` ({zh})"),
+                    format!("{what_zh} `{h}` 不是已知字段,但与 `{s}`({zh})相近"),
+                ),
+                help: Some(text(
+                    format!("{rename} to `{s}`, or to something that does not resemble a field if it is your own {thing}"),
+                    format!("请把{thing_zh}改名为 `{s}`;如果这是你自己的{thing_zh},请改成不像字段名的名称"),
+                )),
+            })
+        }
         None => Ok(None),
     }
 }
@@ -1120,6 +1279,8 @@ fn put_cell(row: &mut Row, col: &Column, text: &str, file: &str, column: usize) 
                 code: "value",
                 message: format!("column `{}` ({}): {e}", col.name, f.name()),
                 help: None,
+                message_zh: format!("列 `{}`({}):{}", col.name, f.name(), e.message_in(Lang::Zh)),
+                help_zh: None,
             }),
         },
         None => {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::{detail, map_header, put_cell, Column, InputError, InputErrorDetail, Next, Row};
 use super::{SkipReason, Skipped, TotalCheck};
+use crate::diag::text as tx;
 use crate::field::FieldId;
 use crate::num::Num;
 use crate::record::Record;
@@ -162,8 +163,11 @@ fn encoding_error(file: &str, line: usize, column: usize) -> InputError {
         line,
         column,
         "encoding",
-        "the file is not UTF-8 text".into(),
-        Some("save it as UTF-8 (in Excel: 另存为 \"CSV UTF-8\"), or let shequ detect GB18030/GBK and UTF-16 (the default build does)".into()),
+        tx("the file is not UTF-8 text", "文件不是 UTF-8 文本"),
+        Some(tx(
+            "save it as UTF-8 (in Excel: 另存为 \"CSV UTF-8\"), or let shequ detect GB18030/GBK and UTF-16 (the default build does)",
+            "请另存为 UTF-8(在 Excel 中:另存为 \"CSV UTF-8\"),或让 shequ 自动识别 GB18030/GBK 和 UTF-16(默认版本即可)",
+        )),
     ))
 }
 
@@ -241,8 +245,11 @@ impl<'a> Table<'a> {
                     1,
                     1,
                     "empty",
-                    "the file is empty".into(),
-                    Some("the first row names the columns (户数, 常住人口 …); each further row is one community".into()),
+                    tx("the file is empty", "文件是空的"),
+                    Some(tx(
+                        "the first row names the columns (户数, 常住人口 …); each further row is one community",
+                        "第一行写列名(户数、常住人口……);此后每行一个社区",
+                    )),
                 )))
             }
         };
@@ -277,7 +284,7 @@ impl<'a> Table<'a> {
                 1,
                 1,
                 "empty",
-                "the file is empty".into(),
+                tx("the file is empty", "文件是空的"),
                 None,
             )));
         };
@@ -288,25 +295,34 @@ impl<'a> Table<'a> {
             .map(|c| c.trim().to_string())
             .collect();
         if let [only] = names.as_slice() {
-            for (sep, name) in [
-                ('\t', "tabs"),
-                (';', "semicolons"),
-                (',', "commas"),
-                ('|', "bars"),
+            for (sep, name, name_zh) in [
+                ('\t', "tabs", "制表符"),
+                (';', "semicolons", "分号"),
+                (',', "commas", "逗号"),
+                ('|', "bars", "竖线"),
             ] {
                 if Some(sep) != src.delimiter() && only.contains(sep) {
                     let help = if sep == '\t' {
-                        "name the file `.tsv` or pass `--input-format tsv`"
+                        tx(
+                            "name the file `.tsv` or pass `--input-format tsv`",
+                            "请把文件名改为 `.tsv`,或使用 `--input-format tsv`",
+                        )
                     } else {
-                        "save the file as comma-separated CSV (UTF-8)"
+                        tx(
+                            "save the file as comma-separated CSV (UTF-8)",
+                            "请把文件另存为逗号分隔的 CSV(UTF-8)",
+                        )
                     };
                     return Err(InputError::one(detail(
                         file,
                         line,
                         1,
                         "header",
-                        format!("the header row is one column separated by {name}, so no field can be read"),
-                        Some(help.into()),
+                        tx(
+                            format!("the header row is one column separated by {name}, so no field can be read"),
+                            format!("表头行只有一列,其中以{name_zh}分隔,因此读不出任何字段"),
+                        ),
+                        Some(help),
                     )));
                 }
             }
@@ -327,13 +343,21 @@ impl<'a> Table<'a> {
                             line,
                             i + 1,
                             "duplicate_column",
-                            format!(
-                                "column {} (`{h}`) and column {} both give `{}`",
-                                i + 1,
-                                prev + 1,
-                                f.name()
+                            tx(
+                                format!(
+                                    "column {} (`{h}`) and column {} both give `{}`",
+                                    i + 1,
+                                    prev + 1,
+                                    f.name()
+                                ),
+                                format!(
+                                    "第 {} 列(`{h}`)和第 {} 列都对应 `{}`",
+                                    i + 1,
+                                    prev + 1,
+                                    f.name()
+                                ),
                             ),
-                            Some("keep one of them".into()),
+                            Some(tx("keep one of them", "请只保留其中一列")),
                         );
                         d.field = Some(h.clone());
                         problems.push(d);
@@ -344,11 +368,7 @@ impl<'a> Table<'a> {
                     }
                 }
                 Ok(None) => {}
-                Err((code, m, help)) => {
-                    let mut d = detail(file, line, i + 1, code, m, help);
-                    d.field = Some(h.clone());
-                    problems.push(d);
-                }
+                Err(p) => problems.push(p.at(file, line, i + 1, h)),
             }
             columns.push(col);
         }
@@ -552,12 +572,22 @@ fn fill_row(
                 line,
                 columns.len().min(cells.len()) + 1,
                 "ragged_row",
-                format!(
-                    "row has {} cells but the header has {}",
-                    cells.len(),
-                    columns.len()
+                tx(
+                    format!(
+                        "row has {} cells but the header has {}",
+                        cells.len(),
+                        columns.len()
+                    ),
+                    format!(
+                        "该行有 {} 个单元格,但表头有 {} 列",
+                        cells.len(),
+                        columns.len()
+                    ),
                 ),
-                Some("check for a stray or missing separator, or an unclosed quote".into()),
+                Some(tx(
+                    "check for a stray or missing separator, or an unclosed quote",
+                    "请检查是否多了或少了分隔符,或有未闭合的引号",
+                )),
             );
             if cells.len() > columns.len() {
                 d.value = Some(
@@ -583,14 +613,26 @@ fn fill_row(
                     line,
                     i + 1,
                     "unclosed_quote",
-                    format!(
-                        "the cell in column `{}` opens a quote on line {line} that runs over {} line(s), to line {}{}",
-                        col.name,
-                        breaks,
-                        line + breaks,
-                        if swallowed { ", and holds what look like further rows: the quote is probably not closed" } else { "" }
+                    tx(
+                        format!(
+                            "the cell in column `{}` opens a quote on line {line} that runs over {} line(s), to line {}{}",
+                            col.name,
+                            breaks,
+                            line + breaks,
+                            if swallowed { ", and holds what look like further rows: the quote is probably not closed" } else { "" }
+                        ),
+                        format!(
+                            "`{}` 列的单元格在第 {line} 行开始一个引号,向下延续了 {} 行,一直到第 {} 行{}",
+                            col.name,
+                            breaks,
+                            line + breaks,
+                            if swallowed { ",其中还有看似后续各行的内容:引号很可能没有闭合" } else { "" }
+                        ),
                     ),
-                    Some("close the quote (or remove the stray `\"`) so that every row is read as a row".into()),
+                    Some(tx(
+                        "close the quote (or remove the stray `\"`) so that every row is read as a row",
+                        "请闭合引号(或删去多余的 `\"`),使每一行都按一行读取",
+                    )),
                 );
                 d.field = Some(col.name.to_string());
                 d.value = Some(text.chars().take(60).collect());

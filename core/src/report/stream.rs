@@ -66,6 +66,8 @@ pub fn first_pass_with(
                 code: "group_by",
                 message: format!("the roster has no column `{}` to group by", by.label()),
                 help: Some(format!("its columns are {}", names.join(", "))),
+                message_zh: format!("名册中没有可用于分组的列 `{}`", by.label()),
+                help_zh: Some(format!("名册中的列为:{}", names.join(", "))),
             }]));
         }
     }
@@ -85,6 +87,11 @@ pub fn first_pass_with(
                     group_by.as_ref().map(GroupBy::label).unwrap_or_default()
                 ),
                 help: Some("group by a column such as 所属街道 or 区县".into()),
+                message_zh: format!(
+                    "`{}` 列有超过 {max} 个不同的值:它标识的是社区本身,而不是社区的分组",
+                    group_by.as_ref().map(GroupBy::label).unwrap_or_default()
+                ),
+                help_zh: Some("请按 所属街道 或 区县 这样的列分组".into()),
             }]))
         }
         None => None,
