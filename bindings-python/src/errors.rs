@@ -67,6 +67,8 @@ pub fn input_detail<'py>(py: Python<'py>, e: &InputErrorDetail) -> PyResult<Boun
             ("value", obj(py, e.value.as_deref())),
             ("message", obj(py, e.message.as_str())),
             ("help", obj(py, e.help.as_deref())),
+            ("message_zh", obj(py, e.message_zh.as_str())),
+            ("help_zh", obj(py, e.help_zh.as_deref())),
         ],
     )
 }
@@ -82,6 +84,7 @@ pub fn cell<'py>(py: Python<'py>, e: &CellError) -> PyResult<Bound<'py, PyDict>>
             ("field", obj(py, e.field)),
             ("value", obj(py, e.value.as_str())),
             ("message", obj(py, e.message.as_str())),
+            ("message_zh", obj(py, e.message_zh.as_str())),
         ],
     )
 }

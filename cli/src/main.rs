@@ -220,6 +220,9 @@ enum Cmd {
         /// Output format
         #[arg(long, value_enum, default_value = "text")]
         format: LintFormat,
+        /// Language of the diagnostics (the JSON output carries both)
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
     },
     /// List the bundled policies
     Policies {
@@ -400,15 +403,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .iter()
                 .filter(|d| d.severity != shequ::Severity::Note)
             {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "{}: {d}",
-                    if d.is_error() {
-                        "warning (lint error)"
-                    } else {
-                        "warning"
-                    }
-                );
+                let label = match (lang, d.is_error()) {
+                    (Lang::Zh, true) => "提醒(检查发现错误)",
+                    (Lang::Zh, false) => "提醒",
+                    (Lang::En, true) => "warning (lint error)",
+                    (Lang::En, false) => "warning",
+                };
+                let _ = writeln!(std::io::stderr(), "{label}: {}", d.display_in(lang));
             }
             let plan = loaded.plan;
             let opts = Options {
@@ -435,7 +436,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 fail_on_violation,
             )
         }
-        Cmd::Lint { paths, format } => {
+        Cmd::Lint {
+            paths,
+            format,
+            lang,
+        } => {
+            let lang: Lang = lang.into();
             let (texts, diags) = if paths.is_empty() {
                 let texts = load::bundled_texts();
                 let diags = load::lint(&texts, &load::BundledSources);
@@ -462,17 +468,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 LintFormat::Text => {
                     let mut s = String::new();
                     for d in &diags {
-                        s.push_str(&d.to_string());
+                        s.push_str(&d.display_in(lang));
                         s.push('\n');
                     }
                     let warnings = diags
                         .iter()
                         .filter(|d| d.severity == shequ::Severity::Warning)
                         .count();
-                    s.push_str(&format!(
-                        "{files} file(s): {errors} error(s), {warnings} warning(s), {} note(s)\n",
-                        diags.len() - errors - warnings
-                    ));
+                    let notes = diags.len() - errors - warnings;
+                    s.push_str(&match lang {
+                        Lang::Zh => format!(
+                            "{files} 个文件:{errors} 个错误,{warnings} 个警告,{notes} 条说明\n"
+                        ),
+                        Lang::En => format!(
+                            "{files} file(s): {errors} error(s), {warnings} warning(s), {notes} note(s)\n"
+                        ),
+                    });
                     print(&s)?;
                 }
             }
@@ -783,11 +794,12 @@ fn check(
         opts,
         group_by: group_by.map(report::overview::GroupBy::parse),
     });
+    let lang = style.lang;
     let first = report::stream::first_pass_with(source.open()?, fmt, &fname, &read_opts, evaluate)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.display_in(lang))?;
     let scan = &first.scan;
     if scan.error_count() > 0 && !keep_going {
-        return Err(report::stream::problems_message(scan));
+        return Err(report::stream::problems_message_in(scan, lang));
     }
     let extra: Vec<String> = scan
         .columns
@@ -801,7 +813,7 @@ fn check(
     if wide {
         // one row per community: through the batch kernels, in chunks
         let mut reader = input::Reader::with_options(source.open()?, fmt, &fname, &read_opts)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.display_in(lang))?;
         let done = match report::csv::write_wide(plan, opts, &mut reader, out, fields, extra, true)
         {
             Ok(d) => d,

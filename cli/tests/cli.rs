@@ -249,9 +249,13 @@ fn lint_of_the_bundled_policies() {
         }
     }
     // the files on disk lint the same as the bundled copies, quotes included
-    let o = shequ(&["lint", "policies"]);
+    let o = shequ(&["lint", "--lang", "en", "policies"]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(stdout(&o).contains("file(s): 0 error(s)"), "{}", stdout(&o));
+    // in Chinese by default, like every command
+    let o = shequ(&["lint", "policies"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("个文件:0 个错误"), "{}", stdout(&o));
 }
 
 #[test]
@@ -260,11 +264,18 @@ fn lint_reports_a_broken_file_with_its_position() {
         "broken.toml",
         "[policy]\nid = \"b\"\ntitle = \"t\"\nissuer = \"t\"\npublished = 2020-01-01\nstatus = \"in_force\"\njurisdiction = \"t\"\nsource = \"nowhere.txt\"\n",
     );
-    let o = shequ(&["lint", p.to_str().expect("path")]);
+    let o = shequ(&["lint", "--lang", "en", p.to_str().expect("path")]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
         out.contains("broken.toml:1:1: error[source-missing]"),
+        "{out}"
+    );
+    let o = shequ(&["lint", p.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("broken.toml:1:1: 错误[source-missing]"),
         "{out}"
     );
 }
@@ -402,12 +413,29 @@ fn every_bad_cell_is_listed_and_nothing_is_evaluated() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains(":3:2:") && err.contains("`x`"), "{err}");
+    assert!(
+        err.contains("共 2 处问题,涉及 4 行中的 2 行") && err.contains("--keep-going"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty(), "no partial report");
+    let o = shequ(&[
+        "check",
+        "--policy",
+        "xian-2023",
+        "--as-of",
+        "2024-06-30",
+        "--lang",
+        "en",
+        p.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(":3:2:") && err.contains("`x`"), "{err}");
     assert!(err.contains(":5:3:") && err.contains("negative"), "{err}");
     assert!(
         err.contains("2 problem(s) in 2 of 4 rows") && err.contains("--keep-going"),
         "{err}"
     );
-    assert!(stdout(&o).is_empty(), "no partial report");
 }
 
 #[test]

@@ -38,7 +38,10 @@ pub(super) trait RowSource {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(
     not(feature = "excel"),
-    allow(dead_code, reason = "only workbooks have stored numbers and merged cells")
+    allow(
+        dead_code,
+        reason = "only workbooks have stored numbers and merged cells"
+    )
 )]
 pub(super) enum Origin {
     /// The cell, as written.

@@ -826,7 +826,7 @@ impl<'p> Writer<'p> {
                     measure: r.shape.measure(),
                     unit,
                     inputs: plan.inputs(rr),
-                    reading: r.reading.as_deref(),
+                    reading: r.reading_in(self.style.lang),
                     replaces: plan
                         .overrides()
                         .iter()

@@ -189,6 +189,28 @@ pub fn second_pass(
     Ok(out)
 }
 
+/// [`problems_message`] in a language.
+pub fn problems_message_in(scan: &Scan, lang: crate::Lang) -> String {
+    if lang == crate::Lang::En {
+        return problems_message(scan);
+    }
+    let mut msg = String::new();
+    for e in &scan.errors {
+        msg.push_str(&e.display_in(lang));
+        msg.push('\n');
+    }
+    if scan.more_errors > 0 {
+        msg.push_str(&format!("……另有 {} 处问题\n", scan.more_errors));
+    }
+    msg.push_str(&format!(
+        "共 {} 处问题,涉及 {} 行中的 {} 行;请更正,或加 `--keep-going` 先核查其余数据(有问题的单元格按缺失处理)",
+        scan.error_count(),
+        scan.rows,
+        scan.rows_with_errors
+    ));
+    msg
+}
+
 /// The message listing every problem a first pass found (the first ones in full), and
 /// what to do.
 pub fn problems_message(scan: &Scan) -> String {

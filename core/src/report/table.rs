@@ -96,7 +96,7 @@ pub fn write_finding(s: &mut String, plan: &Plan, f: &Finding, lang: Lang) {
             ""
         };
         let _ = writeln!(s, "      「{q}{more}」 — {} {}", p.meta.title, r.location);
-        if let Some(rd) = r.reading.as_ref().filter(|_| f.status == Status::Ambiguous) {
+        if let Some(rd) = r.reading_in(lang).filter(|_| f.status == Status::Ambiguous) {
             let _ = writeln!(
                 s,
                 "      {}: {rd}",
