@@ -588,11 +588,13 @@ pub fn message(plan: &Plan, f: &Finding, lang: Lang) -> String {
                     _ => num_unit(x, unit, lang),
                 })
                 .unwrap_or_default();
-            let below = f
-                .remedy
-                .as_ref()
-                .is_some_and(|r| matches!(r.action, Action::Increase | Action::Merge))
-                || matches!(rule.shape, Shape::Share { .. });
+            // short or over: from the remedy's direction; a `set` remedy (an exact tier
+            // value) goes up when the value found is below the value required
+            let below = f.remedy.as_ref().is_some_and(|r| match r.action {
+                Action::Increase | Action::Merge => true,
+                Action::Set => matches!((f.actual, r.to), (Some(a), Some(t)) if a < t),
+                _ => false,
+            }) || matches!(rule.shape, Shape::Share { .. });
             let _ = match (lang, f.actual_outcome.is_some()) {
                 (Lang::Zh, true) => write!(s, "{label}为{actual},文件要求:{req}"),
                 (Lang::En, true) => write!(s, "{label} is {actual}; the document requires: {req}"),
